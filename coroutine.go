@@ -1,0 +1,65 @@
+package aio
+
+import "iter"
+
+// A worker is a pooled coroutine that runs task bodies, one at a time. It
+// is an iter.Pull coroutine: the loop resumes it with next, the body
+// suspends it with yield, and the runtime switches goroutines directly,
+// with no scheduler round trip. A finished body leaves the worker parked
+// in yield(sigDone), ready for the next task, so a task that completes
+// without suspending costs one switch, not a coroutine creation.
+//
+// Rule from the runtime: a coroutine is resumed only from the loop's
+// goroutine or from a coroutine the loop is running.
+type worker struct {
+	next  func() (yieldSignal, bool)
+	stop  func()
+	yield func(yieldSignal) bool
+	task  *Task
+	goid  uint64 // debug mode: the coroutine's goroutine
+}
+
+type yieldSignal uint8
+
+const (
+	sigSuspend yieldSignal = iota // the task awaits something
+	sigDone                  // the task's body returned
+)
+
+// maxIdleWorkers bounds the pool; extra workers are stopped.
+const maxIdleWorkers = 1024
+
+func newWorker() *worker {
+	w := &worker{}
+	w.next, w.stop = iter.Pull(w.loop)
+	return w
+}
+
+func (w *worker) loop(yield func(yieldSignal) bool) {
+	w.yield = yield
+	for {
+		w.task.runBody()
+		w.task = nil
+		if !yield(sigDone) {
+			return
+		}
+	}
+}
+
+func (l *Loop) getWorker() *worker {
+	if n := len(l.workers); n > 0 {
+		w := l.workers[n-1]
+		l.workers[n-1] = nil
+		l.workers = l.workers[:n-1]
+		return w
+	}
+	return newWorker()
+}
+
+func (l *Loop) putWorker(w *worker) {
+	if len(l.workers) >= maxIdleWorkers || l.closed.Load() {
+		w.stop()
+		return
+	}
+	l.workers = append(l.workers, w)
+}

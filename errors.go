@@ -1,0 +1,99 @@
+package aio
+
+import (
+	"errors"
+	"fmt"
+	"runtime/debug"
+)
+
+// Sentinel errors. Test for them with errors.Is: the errors aio returns often
+// wrap them with more detail.
+var (
+	// ErrCancelled is matched by every error that reports a cancellation: an
+	// Await interrupted by Task.Cancel, the result of a cancelled Future, a
+	// task that ended because it returned a cancellation. It is the Go form
+	// of asyncio.CancelledError.
+	ErrCancelled = errors.New("aio: cancelled")
+
+	// ErrInvalidState reports a Future used in the wrong state: its result
+	// read before it is done, or its result set twice (asyncio.InvalidStateError).
+	ErrInvalidState = errors.New("aio: invalid state")
+
+	// ErrLoopClosed is returned by calls that need a loop that is still open.
+	ErrLoopClosed = errors.New("aio: event loop is closed")
+
+	// ErrLoopRunning is returned when a loop is asked to run while it
+	// already runs, or to close while it runs.
+	ErrLoopRunning = errors.New("aio: event loop is already running")
+
+	// ErrLoopStopped is returned by RunUntilComplete when the loop was
+	// stopped before the future was done.
+	ErrLoopStopped = errors.New("aio: event loop stopped before the future completed")
+
+	// ErrInterrupted is returned by Run when SIGINT or SIGTERM cancelled the
+	// main task (asyncio.run raises KeyboardInterrupt there). It also
+	// matches ErrCancelled.
+	ErrInterrupted = errors.New("aio: interrupted by signal")
+
+	// ErrTimeout is returned when a wait ran out of time. Errors that match
+	// it also match context.DeadlineExceeded.
+	ErrTimeout = errors.New("aio: timeout")
+
+	// ErrExecutorShutdown is returned when work is submitted to an
+	// executor that was shut down.
+	ErrExecutorShutdown = errors.New("aio: executor is shut down")
+)
+
+// CancelledError is the error a cancellation carries when Cancel was given
+// a message. It matches ErrCancelled.
+type CancelledError struct {
+	Msg string
+}
+
+func (e *CancelledError) Error() string {
+	if e.Msg == "" {
+		return ErrCancelled.Error()
+	}
+	return ErrCancelled.Error() + ": " + e.Msg
+}
+
+// Is makes errors.Is(err, ErrCancelled) true.
+func (e *CancelledError) Is(target error) bool { return target == ErrCancelled }
+
+// cancelledErr returns the error for a cancellation with msg, without an
+// allocation for the common case of no message.
+func cancelledErr(msg string) error {
+	if msg == "" {
+		return ErrCancelled
+	}
+	return &CancelledError{Msg: msg}
+}
+
+// PanicError is the error a task or executor function ends with when it
+// panics: the panic value and the stack of the goroutine where it happened.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+func newPanicError(v any) *PanicError {
+	return &PanicError{Value: v, Stack: debug.Stack()}
+}
+
+func (e *PanicError) Error() string { return fmt.Sprintf("aio: panic: %v", e.Value) }
+
+// Unwrap returns the panic value when it is an error, so errors.Is and
+// errors.As see through a panic(err).
+func (e *PanicError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
+}
+
+// interruptedError is what Run returns after a signal cancelled its main
+// task: it matches both ErrInterrupted and ErrCancelled.
+type interruptedError struct{ sig string }
+
+func (e *interruptedError) Error() string { return ErrInterrupted.Error() + " (" + e.sig + ")" }
+func (e *interruptedError) Is(target error) bool {
+	return target == ErrInterrupted || target == ErrCancelled
+}

@@ -1,0 +1,499 @@
+package aio
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Task runs a function as a coroutine on a loop (asyncio.Task). Its body
+// has the form func(t *Task) (T, error): the *Task is the body's handle on
+// the loop, passed to every call that may suspend (Await, Sleep, ...), as a
+// context.Context marks cancellable work. Its result is the *Future[T] that
+// Spawn and CreateTask return.
+//
+// A *Task is used from its loop's goroutine. Await and Sleep may be called
+// only by the body of the task itself while it runs.
+type Task struct {
+	fut    *future
+	body   runner
+	loop   *Loop
+	id     uint64
+	name   string
+	worker *worker
+
+	waitingOn  waitable
+	mustCancel bool
+	cancelMsg  string
+	numCancels int
+	started    bool
+	parked     bool
+	killed     bool
+	where      string // debug mode: where the task suspended
+
+	scope *CancelScope // innermost cancel scope the task is in (scope.go), nil for most tasks
+	ctx   *taskContext // made on first use of Context (context.go)
+
+	prev, next *Task // the loop's list of live tasks
+}
+
+// runner is the typed half of a task: it runs the body and stores the value.
+type runner interface {
+	run(t *Task) error
+}
+
+// taskFrame holds a task, its result future and its body in one
+// allocation.
+type taskFrame[T any] struct {
+	Future[T]
+	task Task
+	fn   func(*Task) (T, error)
+}
+
+func (f *taskFrame[T]) run(t *Task) error {
+	v, err := f.fn(t)
+	f.fn = nil
+	f.val = v
+	return err
+}
+
+// waitable is what a suspended task waits for; cancelling the task cancels
+// the wait.
+type waitable interface {
+	cancelWait(t *Task, msg string) bool
+	describe() string
+}
+
+// TaskOption configures a task made by Spawn or CreateTask.
+type TaskOption func(*taskOptions)
+
+type taskOptions struct {
+	name  string
+	eager bool
+	hooks []func(*Task) // run on the new task before it is scheduled (task groups, WithContext)
+}
+
+// Name names the task (asyncio's create_task(name=...)). Unnamed tasks
+// are called "Task-N".
+func Name(name string) TaskOption { return func(o *taskOptions) { o.name = name } }
+
+// Eager starts the task at once, inside the Spawn call, instead of in the
+// next pass of the loop (CPython 3.12's eager tasks). A task that finishes
+// before its first suspension never touches the scheduler. On a loop that
+// is not running the option does nothing.
+func Eager() TaskOption { return func(o *taskOptions) { o.eager = true } }
+
+// Spawn starts fn as a new task on t's loop and returns its result future
+// (asyncio.create_task). The new task runs concurrently with t: it starts
+// in the next pass of the loop, or at once with the Eager option.
+func Spawn[T any](t *Task, fn func(t *Task) (T, error), opts ...TaskOption) *Future[T] {
+	return CreateTask(t.loop, fn, opts...)
+}
+
+// CreateTask is Spawn for code outside any task: a callback, or setup
+// before the loop runs (asyncio's loop.create_task). Call it from the
+// loop's goroutine; it panics on a closed loop.
+func CreateTask[T any](l *Loop, fn func(t *Task) (T, error), opts ...TaskOption) *Future[T] {
+	l.checkOpen("CreateTask")
+	fr := &taskFrame[T]{fn: fn}
+	t := &fr.task
+	fr.future.loop, fr.future.task = l, t
+	t.fut, t.body, t.loop = &fr.future, fr, l
+	l.taskSeq++
+	t.id = l.taskSeq
+	var o taskOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	t.name = o.name
+	for _, h := range o.hooks {
+		h(t)
+	}
+	l.live.push(t)
+	if o.eager && l.running {
+		l.step(t)
+	} else {
+		l.ready.push(readyItem{task: t})
+	}
+	return &fr.Future
+}
+
+// step resumes t until it suspends or finishes.
+func (l *Loop) step(t *Task) {
+	if t.fut.state != statePending || (t.started && !t.parked) {
+		return
+	}
+	t.started, t.parked = true, false
+	w := t.worker
+	if w == nil {
+		w = l.getWorker()
+		w.task, t.worker = t, w
+	}
+	prev := l.current
+	l.current = t
+	var start time.Time
+	if l.debug != nil {
+		start = time.Now()
+	}
+	sig, ok := w.next()
+	l.current = prev
+	if l.debug != nil {
+		l.debug.checkSlow(l, start, t)
+	}
+	if sig == sigDone || !ok {
+		t.worker = nil
+		l.putWorker(w)
+	}
+}
+
+// taskKilled unwinds a task whose loop is closing.
+type taskKilled struct{}
+
+// runBody runs the body inside the worker coroutine and completes the task.
+func (t *Task) runBody() {
+	if t.loop.debug != nil {
+		t.worker.goid = t.loop.debug.own()
+	}
+	var err error
+	ok := false
+	defer func() {
+		if !ok {
+			r := recover()
+			if _, killed := r.(taskKilled); killed {
+				err = cancelledErr("event loop closed")
+			} else {
+				err = newPanicError(r)
+			}
+		}
+		t.complete(err)
+	}()
+	if t.mustCancel {
+		t.mustCancel = false
+		err = cancelledErr(t.cancelMsg) // cancelled before it started: the body never runs
+	} else {
+		err = t.body.run(t)
+	}
+	ok = true
+}
+
+// complete records how the body ended.
+func (t *Task) complete(err error) {
+	t.loop.live.remove(t)
+	t.waitingOn = nil
+	if t.ctx != nil {
+		t.ctx.finish()
+	}
+	switch {
+	case err == nil && !t.mustCancel:
+		t.fut.finish(stateDone, nil)
+	case err == nil:
+		t.fut.finish(stateCancelled, cancelledErr(t.cancelMsg)) // cancelled right before it returned
+	case errors.Is(err, ErrCancelled):
+		t.fut.finish(stateCancelled, err)
+	default:
+		t.fut.finish(stateDone, err)
+	}
+	t.mustCancel = false
+}
+
+// checkRunning panics unless t is the task running now: Await and Sleep
+// may only be called by the task's own body.
+func (t *Task) checkRunning(what string) {
+	if t.loop.current == t {
+		if t.loop.debug != nil && goid() != t.worker.goid {
+			panic(fmt.Sprintf("aio: %s on %s from a goroutine that is not the task's: "+
+				"only the task's own body may suspend it", what, t))
+		}
+		return
+	}
+	if t.fut.state != statePending {
+		panic(fmt.Sprintf("aio: %s on %s, which has finished: a *Task must not be used after its body returns", what, t))
+	}
+	panic(fmt.Sprintf("aio: %s on %s, which is not the running task: "+
+		"it was called from another goroutine, or with another task's *Task", what, t))
+}
+
+// suspend parks the task until the loop resumes it.
+func (t *Task) suspend() {
+	if t.killed {
+		panic(taskKilled{})
+	}
+	if t.loop.debug != nil {
+		t.where = callerOutsideAio()
+	}
+	t.parked = true
+	if !t.worker.yield(sigSuspend) || t.killed {
+		panic(taskKilled{})
+	}
+}
+
+// Await suspends t until f is done and returns f's result (Python's
+// await). If f is done already it returns at once without suspending.
+//
+// Cancellation: if t is cancelled while it waits, f is cancelled too (a
+// task's future: that task is cancelled, and may refuse) and Await returns
+// an error matching ErrCancelled once f is done; if f's task refused and
+// returned a value, Await returns that value instead, as in asyncio.
+// Returning the error ends t as cancelled; going on refuses the
+// cancellation.
+//
+// Await panics if t is not the task running now (see Task).
+func Await[T any](t *Task, f *Future[T]) (T, error) {
+	if err := t.await(&f.future); err != nil {
+		var zero T
+		return zero, err
+	}
+	return f.val, nil
+}
+
+// AwaitAny is Await for an Awaitable of any type; it returns only the
+// error. Read the value from the future afterwards.
+//
+// Cancellation: as for Await.
+func AwaitAny(t *Task, aw Awaitable) error { return t.await(aw.base()) }
+
+func (t *Task) await(f *future) error {
+	t.checkRunning("Await")
+	if f.loop != t.loop {
+		return fmt.Errorf("aio: Await: the future belongs to another loop")
+	}
+	if f == t.fut {
+		return fmt.Errorf("aio: Await: %s cannot await itself", t)
+	}
+	if f.state == statePending {
+		f.addWaiter(t)
+		t.waitingOn = f
+		if t.mustCancel && f.CancelWith(t.cancelMsg) {
+			t.mustCancel = false
+		} else if t.scope != nil && t.scope.eff && !f.CancelWith(t.scope.cause.reason) {
+			// Level-triggered cancel scope (scope.go): the awaited future
+			// is cancelled as for a pending Cancel; one that refuses is
+			// not waited for.
+			f.removeWaiter(t)
+			t.waitingOn = nil
+			return t.scope.err()
+		}
+		t.suspend()
+		t.waitingOn = nil
+		if t.mustCancel {
+			t.mustCancel = false
+			return cancelledErr(t.cancelMsg)
+		}
+	}
+	return f.Err()
+}
+
+func (f *future) cancelWait(_ *Task, msg string) bool { return f.CancelWith(msg) }
+
+func (f *future) describe() string { return "awaiting " + f.String() }
+
+// Sleep suspends t for d of loop time (asyncio.sleep). Sleep(t, 0) yields
+// once: every other ready callback and task runs before t goes on.
+//
+// Cancellation: a cancel during the sleep wakes t at once and Sleep returns
+// an error matching ErrCancelled.
+//
+// Sleep panics if t is not the task running now (see Task).
+func Sleep(t *Task, d time.Duration) error {
+	t.checkRunning("Sleep")
+	l := t.loop
+	if d <= 0 || t.mustCancel || (t.scope != nil && t.scope.eff) {
+		l.ready.push(readyItem{task: t})
+		t.suspend()
+	} else {
+		h := l.wakeTaskAt(l.clock.read()+d, t)
+		t.waitingOn = h
+		t.suspend()
+		t.waitingOn = nil
+	}
+	if t.mustCancel {
+		t.mustCancel = false
+		return cancelledErr(t.cancelMsg)
+	}
+	if t.scope != nil && t.scope.eff {
+		return t.scope.err() // level-triggered cancel scope (scope.go)
+	}
+	return nil
+}
+
+func (h *Handle) cancelWait(t *Task, msg string) bool {
+	if h.state.Or(handleCancelled)&handleCancelled != 0 {
+		return false
+	}
+	if h.state.Load()&handleInHeap != 0 {
+		h.loop.timers.cancelled.Add(1)
+	}
+	t.mustCancel, t.cancelMsg = true, msg
+	h.loop.ready.push(readyItem{task: t})
+	return true
+}
+
+func (h *Handle) describe() string {
+	return "sleeping until " + h.when.String()
+}
+
+// Cancel asks the task to stop (asyncio's Task.cancel): the await it is
+// suspended in, or its next one, returns an error matching ErrCancelled.
+// A task not yet started never runs. The body may return that error (the
+// task ends cancelled) or go on, which refuses the cancellation. Cancel
+// returns false if the task is done already.
+func (t *Task) Cancel() bool { return t.CancelWith("") }
+
+// CancelWith is Cancel with a message carried by the cancellation error.
+func (t *Task) CancelWith(msg string) bool {
+	if t.fut.state != statePending {
+		return false
+	}
+	t.numCancels++
+	if t.ctx != nil {
+		t.ctx.cancelled(msg)
+	}
+	if t.waitingOn != nil && t.waitingOn.cancelWait(t, msg) {
+		return true
+	}
+	t.mustCancel, t.cancelMsg = true, msg
+	return true
+}
+
+// Cancelling returns the number of cancel requests not yet withdrawn by
+// Uncancel (asyncio's Task.cancelling).
+func (t *Task) Cancelling() int { return t.numCancels }
+
+// Uncancel withdraws one cancel request and returns how many are left
+// (asyncio's Task.uncancel, with CPython 3.13's rule: at zero, a pending
+// cancellation that has not been delivered yet is dropped).
+func (t *Task) Uncancel() int {
+	if t.numCancels > 0 {
+		t.numCancels--
+		if t.numCancels == 0 {
+			t.mustCancel = false
+		}
+	}
+	return t.numCancels
+}
+
+// Name returns the task's name.
+func (t *Task) Name() string {
+	if t.name == "" {
+		return "Task-" + strconv.FormatUint(t.id, 10)
+	}
+	return t.name
+}
+
+// SetName renames the task.
+func (t *Task) SetName(name string) { t.name = name }
+
+// Loop returns the loop the task runs on.
+func (t *Task) Loop() *Loop { return t.loop }
+
+// Done reports whether the task has finished.
+func (t *Task) Done() bool { return t.fut.Done() }
+
+// Cancelled reports whether the task ended cancelled.
+func (t *Task) Cancelled() bool { return t.fut.Cancelled() }
+
+// Err returns how the task ended: nil for a value, its error, or an error
+// matching ErrCancelled; ErrInvalidState while it runs.
+func (t *Task) Err() error { return t.fut.Err() }
+
+// AddDoneCallback schedules fn on the loop once the task is done.
+func (t *Task) AddDoneCallback(fn func(*Task)) CallbackID {
+	return t.fut.addCallback(func() { fn(t) })
+}
+
+// RemoveDoneCallback removes a callback added with AddDoneCallback.
+func (t *Task) RemoveDoneCallback(id CallbackID) bool { return t.fut.removeCallback(id) }
+
+// TaskState is where a task is in its life.
+type TaskState uint8
+
+// The states of a task.
+const (
+	TaskPending   TaskState = iota // scheduled or suspended
+	TaskRunning                    // its body is executing now
+	TaskDone                       // finished with a value or an error
+	TaskCancelled                  // finished cancelled
+)
+
+var stateNames = [...]string{"pending", "running", "finished", "cancelled"}
+
+func (s TaskState) String() string { return stateNames[s] }
+
+// State returns the task's state.
+func (t *Task) State() TaskState {
+	switch {
+	case t.fut.state == stateCancelled:
+		return TaskCancelled
+	case t.fut.state == stateDone:
+		return TaskDone
+	case t.loop.current == t:
+		return TaskRunning
+	}
+	return TaskPending
+}
+
+// Where describes what a pending task waits for: the future or timer it
+// is suspended on and, in debug mode, the file and line where it
+// suspended. It is empty for a task that has not started.
+func (t *Task) Where() string {
+	if t.fut.state != statePending || !t.started {
+		return ""
+	}
+	what := "ready to run"
+	if t.waitingOn != nil {
+		what = t.waitingOn.describe()
+	}
+	if t.where != "" {
+		what += " at " + t.where
+	}
+	return what
+}
+
+// String describes the task as asyncio's repr does.
+func (t *Task) String() string {
+	return fmt.Sprintf("<Task %s name=%q>", t.State(), t.Name())
+}
+
+// CurrentTask returns the task running on l now, or nil when l runs a
+// plain callback or is idle (asyncio.current_task).
+func CurrentTask(l *Loop) *Task { return l.current }
+
+// AllTasks returns the tasks of l that are not done, oldest first
+// (asyncio.all_tasks).
+func AllTasks(l *Loop) []*Task {
+	var out []*Task
+	for t := l.live.head; t != nil; t = t.next {
+		out = append(out, t)
+	}
+	return out
+}
+
+// taskList is an intrusive doubly linked list: O(1) and allocation-free.
+type taskList struct{ head, tail *Task }
+
+func (q *taskList) push(t *Task) {
+	t.prev, t.next = q.tail, nil
+	if q.tail != nil {
+		q.tail.next = t
+	} else {
+		q.head = t
+	}
+	q.tail = t
+}
+
+func (q *taskList) remove(t *Task) {
+	if t.prev != nil {
+		t.prev.next = t.next
+	} else if q.head == t {
+		q.head = t.next
+	} else {
+		return // not in the list
+	}
+	if t.next != nil {
+		t.next.prev = t.prev
+	} else {
+		q.tail = t.prev
+	}
+	t.prev, t.next = nil, nil
+}
