@@ -117,7 +117,7 @@ func TestServeRejectsBadRequests(t *testing.T) {
 		"POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n":         "405 Method Not Allowed",
 		"GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n": "501 Not Implemented",
 		"GET / HTTP/1.1\r\nbad header\r\n\r\n":                 "400 Bad Request",
-		"GET / HTTP/1.1\r\nX: " + strings.Repeat("a", 9000):   "431 Request Header Fields Too Large",
+		"GET / HTTP/1.1\r\nX: " + strings.Repeat("a", 9000):    "431 Request Header Fields Too Large",
 	}
 	for req, want := range cases {
 		if out := rawExchange(t, addr, req); !strings.HasPrefix(out, "HTTP/1.1 "+want+"\r\n") {
