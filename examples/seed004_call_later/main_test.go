@@ -1,0 +1,28 @@
+package main
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/aio-go/aio"
+)
+
+// want is what the Python version prints (checked with CPython 3.13.0),
+// with the loop times exact on the virtual clock.
+const want = `handle cancelled: true
+0s call_soon
+0s call_soon again (FIFO)
+1s call_at(start+1)
+2s call_later(2)
+3s stop
+`
+
+func TestRun(t *testing.T) {
+	var buf bytes.Buffer
+	if err := run(&buf, aio.VirtualClock()); err != nil {
+		t.Fatal(err)
+	}
+	if got := buf.String(); got != want {
+		t.Fatalf("output:\n%s\nwant:\n%s", got, want)
+	}
+}
