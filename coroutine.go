@@ -23,7 +23,7 @@ type yieldSignal uint8
 
 const (
 	sigSuspend yieldSignal = iota // the task awaits something
-	sigDone                  // the task's body returned
+	sigDone                       // the task's body returned
 )
 
 // maxIdleWorkers bounds the pool; extra workers are stopped.

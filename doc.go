@@ -63,10 +63,10 @@
 //
 // Within one pass of a loop:
 //
-//	1. functions submitted with CallSoonThreadsafe since the last pass join the ready queue;
-//	2. IO readiness is polled and dispatched to transports;
-//	3. timers that are due join the ready queue, earliest first, FIFO among equals;
-//	4. everything that was in the ready queue when this step began runs, FIFO.
+//  1. functions submitted with CallSoonThreadsafe since the last pass join the ready queue;
+//  2. IO readiness is polled and dispatched to transports;
+//  3. timers that are due join the ready queue, earliest first, FIFO among equals;
+//  4. everything that was in the ready queue when this step began runs, FIFO.
 //
 // Done callbacks of a future, and the tasks awaiting it, are scheduled
 // when it completes, never called inline. Anything scheduled while the

@@ -113,4 +113,3 @@ func TestUnretrievedErrorReportedAtClose(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
-

@@ -10,12 +10,12 @@ import (
 // Cancel may be called from any goroutine; a cancelled callback that has
 // not started never runs.
 type Handle struct {
-	fn        func()
-	task      *Task // a sleeping task to resume instead of fn
-	when      time.Duration
-	seq       uint64
-	state     atomic.Uint32 // handleCancelled | handleInHeap
-	loop      *Loop
+	fn    func()
+	task  *Task // a sleeping task to resume instead of fn
+	when  time.Duration
+	seq   uint64
+	state atomic.Uint32 // handleCancelled | handleInHeap
+	loop  *Loop
 }
 
 const (

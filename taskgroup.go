@@ -1,0 +1,215 @@
+package aio
+
+import (
+	"errors"
+)
+
+// TaskGroup is structured concurrency: a set of tasks that live inside
+// one region of their parent's code (asyncio.TaskGroup, a Trio nursery).
+// Group makes one and runs a body in it; tasks are started into it with
+// SpawnIn or Go; Group returns only when every one of them is done, so
+// no task outlives its group.
+//
+// The rules, asyncio's plus Trio's level-triggered cancellation:
+//
+//   - The first task that fails (returns an error that does not match
+//     ErrCancelled, or panics) aborts the group: every other task in it
+//     is cancelled, and so is the body if it is still running (its
+//     current await returns an error matching ErrCancelled).
+//   - Cancellation in an aborted group is level-triggered: every further
+//     await of its tasks and of the body returns the cancellation error,
+//     so a task that swallows one cancellation cannot keep the group
+//     waiting by awaiting again. Cleanup that must await uses Shielded.
+//   - A task cancelled on its own (someone called its Cancel) is not a
+//     failure and does not abort the group.
+//   - Group returns errors.Join of every failure, the tasks' in the order
+//     they failed, then the body's. Failures take priority over
+//     cancellation.
+//   - If the parent task is cancelled while in the group (Task.Cancel,
+//     or an enclosing Timeout fires), the group aborts, waits for its
+//     tasks, and Group returns an error matching ErrCancelled (which an
+//     enclosing Timeout turns into its timeout error).
+//   - The group's own abort does not leak out: when the body returns the
+//     cancellation the abort caused, Group returns only the failures.
+//
+// A TaskGroup is used from its loop's goroutine.
+type TaskGroup struct {
+	scope    *CancelScope
+	parent   *Task
+	n        int // tasks not done
+	errs     []error
+	aborting bool
+	finished bool
+	wake     *future
+}
+
+// Group runs body in a new task group and waits for every task started
+// into the group (asyncio's `async with TaskGroup() as g`). It returns
+// nil, the joined failures, or a cancellation, as TaskGroup describes.
+// If body panics, the group is aborted and waited for, then the panic
+// goes on.
+//
+// Cancellation: a Task.Cancel of t, or an enclosing scope's cancellation,
+// aborts the group; Group still waits until every task in it is done,
+// and then returns an error matching ErrCancelled, unless some task
+// failed, in which case it returns the failures (and t's cancellation is
+// delivered again at its next await, so it is not lost).
+func Group(t *Task, body func(t *Task, g *TaskGroup) error) error {
+	t.checkRunning("Group")
+	g := &TaskGroup{parent: t}
+	s := newCancelScope(t.loop, NoDeadline)
+	s.reason = "task group aborted"
+	s.enter(t)
+	g.scope = s
+	saved := t.numCancels
+
+	bodyErr, pv, panicked := runGroupBody(t, g, body)
+	t.scope = s.parent // leave the body's scope; s stays linked for the tasks
+	if _, killed := pv.(taskKilled); killed {
+		g.abort()
+		g.finished = true
+		s.state = scopeExited
+		s.detach()
+		panic(pv)
+	}
+	if panicked {
+		bodyErr = newPanicError(pv)
+	}
+
+	var propagate error
+	if bodyErr != nil {
+		if errors.Is(bodyErr, ErrCancelled) {
+			propagate = bodyErr
+		}
+		if !g.aborting {
+			g.abort()
+		}
+	}
+	if err := g.join(t); err != nil {
+		propagate = err
+	}
+	g.finished = true
+	outer := s.parentEff()
+	if outer && propagate == nil {
+		propagate = s.parent.err()
+	}
+	s.state = scopeExited
+	s.detach()
+	if panicked {
+		panic(pv)
+	}
+
+	external := t.numCancels > saved
+	if propagate != nil && !external && !outer {
+		propagate = nil // the cancellation the group's own abort caused
+	}
+	if bodyErr != nil && !errors.Is(bodyErr, ErrCancelled) {
+		g.errs = append(g.errs, bodyErr)
+	}
+	if len(g.errs) > 0 {
+		if external {
+			t.mustCancel = true // deliver t's cancellation again
+		}
+		return errors.Join(g.errs...)
+	}
+	return propagate
+}
+
+func runGroupBody(t *Task, g *TaskGroup, body func(t *Task, g *TaskGroup) error) (err error, pv any, panicked bool) {
+	panicked = true
+	defer func() {
+		if panicked {
+			pv = recover()
+		}
+	}()
+	err = body(t, g)
+	panicked = false
+	return
+}
+
+// join waits for the group's tasks, shielded from enclosing scopes
+// (their cancellation reaches the tasks through the group's scope
+// instead). A Task.Cancel of t still interrupts the wait: the group
+// aborts, the wait goes on, and join returns the cancellation.
+func (g *TaskGroup) join(t *Task) (cancelled error) {
+	if g.n == 0 {
+		return nil
+	}
+	sh := shieldScope(t)
+	defer sh.leave(t)
+	for g.n > 0 {
+		g.wake = &future{loop: t.loop}
+		if err := t.await(g.wake); err != nil && errors.Is(err, ErrCancelled) {
+			cancelled = err
+			if !g.aborting {
+				g.abort()
+			}
+		}
+		g.wake = nil
+	}
+	return cancelled
+}
+
+// abort cancels the group's scope: its tasks and the body.
+func (g *TaskGroup) abort() {
+	g.aborting = true
+	g.scope.fire(false)
+}
+
+// SpawnIn starts fn as a task in the group g and returns its future
+// (asyncio's TaskGroup.create_task). The task runs inside the group's
+// cancel scope. A task started into a group that is aborting is cancelled
+// before it runs (its body never runs, its future ends cancelled);
+// starting one into a group that has finished panics.
+func SpawnIn[T any](g *TaskGroup, fn func(t *Task) (T, error), opts ...TaskOption) *Future[T] {
+	if g.finished {
+		panic("aio: SpawnIn: the task group has finished")
+	}
+	opts = append(opts[:len(opts):len(opts)], taskHook(g.adopt))
+	f := CreateTask(g.parent.loop, fn, opts...)
+	f.task.fut.addCallback(func() { g.childDone(f.task) })
+	return f
+}
+
+// Go starts fn as a task in the group, like SpawnIn for a function with
+// only an error result (errgroup's Go).
+func (g *TaskGroup) Go(fn func(t *Task) error, opts ...TaskOption) {
+	SpawnIn(g, func(t *Task) (struct{}, error) { return struct{}{}, fn(t) }, opts...)
+}
+
+// Len returns the number of tasks in the group that are not done.
+func (g *TaskGroup) Len() int { return g.n }
+
+// Aborting reports whether the group is cancelling its tasks.
+func (g *TaskGroup) Aborting() bool { return g.aborting }
+
+// adopt puts a new task in the group (a CreateTask hook).
+func (g *TaskGroup) adopt(t *Task) {
+	g.n++
+	g.scope.addRoot(t)
+}
+
+func (g *TaskGroup) childDone(t *Task) {
+	g.n--
+	g.scope.rootDone()
+	if g.n == 0 && g.wake != nil && g.wake.state == statePending {
+		g.wake.finish(stateDone, nil)
+	}
+	if t.fut.state == stateCancelled {
+		return
+	}
+	err := t.fut.Err()
+	if err == nil {
+		return
+	}
+	g.errs = append(g.errs, err)
+	if g.parent.fut.state != statePending {
+		g.parent.loop.CallExceptionHandler(ExceptionContext{
+			Message: "task in a task group failed after its parent finished", Err: err, Task: t,
+		})
+		return
+	}
+	if !g.aborting {
+		g.abort()
+	}
+}

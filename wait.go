@@ -1,0 +1,253 @@
+package aio
+
+import (
+	"errors"
+	"fmt"
+	"iter"
+	"time"
+)
+
+// ReturnWhen says when Wait returns (asyncio's return_when).
+type ReturnWhen uint8
+
+// The conditions Wait can return on.
+const (
+	// AllCompleted: when every future is done (asyncio.ALL_COMPLETED).
+	AllCompleted ReturnWhen = iota
+	// FirstCompleted: when any future is done (asyncio.FIRST_COMPLETED).
+	FirstCompleted
+	// FirstException: when any future finishes with an error, or when all
+	// are done (asyncio.FIRST_EXCEPTION). A cancelled future does not
+	// count as an error here.
+	FirstException
+)
+
+// String returns asyncio's name of the constant, such as "FIRST_COMPLETED".
+func (w ReturnWhen) String() string {
+	switch w {
+	case AllCompleted:
+		return "ALL_COMPLETED"
+	case FirstCompleted:
+		return "FIRST_COMPLETED"
+	case FirstException:
+		return "FIRST_EXCEPTION"
+	}
+	return fmt.Sprintf("ReturnWhen(%d)", uint8(w))
+}
+
+// ErrNoFutures is returned by Wait when it is given no futures (asyncio
+// raises ValueError).
+var ErrNoFutures = errors.New("aio: Wait: no futures to wait for")
+
+// Wait waits until the futures in fs satisfy when, or until timeout
+// passes, and returns those that are done and those still pending, each
+// in the order of fs (asyncio.wait). It never cancels anything: a timeout
+// is not an error, the futures not done are simply in pending. A timeout
+// <= 0 means no timeout. F is *Future[T] for futures of one type, or
+// Awaitable for mixed ones.
+//
+// Like asyncio.wait, Wait suspends at least once, even if the condition
+// holds already.
+//
+// Cancellation: if t is cancelled while it waits, Wait returns nil sets
+// and an error matching ErrCancelled; the futures are not cancelled.
+func Wait[F Awaitable](t *Task, fs []F, when ReturnWhen, timeout time.Duration) (done, pending []F, err error) {
+	t.checkRunning("Wait")
+	if len(fs) == 0 {
+		return nil, nil, ErrNoFutures
+	}
+	if when > FirstException {
+		return nil, nil, fmt.Errorf("aio: Wait: invalid ReturnWhen %d", uint8(when))
+	}
+	l := t.loop
+	waiter := &future{loop: l}
+	counter := len(fs)
+	release := func() {
+		if waiter.state == statePending {
+			waiter.finish(stateDone, nil)
+		}
+	}
+	var timer *Handle
+	if timeout > 0 {
+		timer = l.CallLater(timeout, release)
+	}
+	ids := make([]CallbackID, len(fs))
+	for i, a := range fs {
+		f := a.base()
+		if f.loop != l {
+			return nil, nil, fmt.Errorf("aio: Wait: a future belongs to another loop")
+		}
+		ids[i] = f.addCallback(func() {
+			counter--
+			if counter <= 0 || when == FirstCompleted ||
+				(when == FirstException && f.state == stateDone && f.err != nil) {
+				release()
+			}
+		})
+	}
+	err = t.await(waiter)
+	if timer != nil {
+		timer.Cancel()
+	}
+	for i, a := range fs {
+		a.base().removeCallback(ids[i])
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, a := range fs {
+		if a.base().state != statePending {
+			done = append(done, a)
+		} else {
+			pending = append(pending, a)
+		}
+	}
+	return done, pending, nil
+}
+
+// WaitFor waits for f with a timeout (asyncio.wait_for, with CPython
+// 3.12's semantics). If f is done within timeout, WaitFor returns its
+// result. Otherwise it cancels f, waits until f has finished (a task may
+// take its time to clean up), and returns an error matching both
+// ErrTimeout and context.DeadlineExceeded, unless f refused the
+// cancellation and produced a value or an error of its own: then that is
+// returned. To wait without cancelling f, wrap it in Shield.
+//
+// A timeout <= 0 does not wait: a done f gives its result, otherwise f is
+// cancelled and waited for as above.
+//
+// Cancellation: if t is cancelled while it waits, f is cancelled too, and
+// WaitFor returns (once f is done) an error matching ErrCancelled, or
+// f's value if f refused the cancellation.
+func WaitFor[T any](t *Task, f *Future[T], timeout time.Duration) (T, error) {
+	t.checkRunning("WaitFor")
+	if timeout <= 0 {
+		if f.Done() {
+			return f.Result()
+		}
+		if err := cancelAndWait(t, &f.future); err != nil {
+			var zero T
+			return zero, err
+		}
+		v, err := f.Result()
+		if err != nil && errors.Is(err, ErrCancelled) {
+			return v, timeoutError{}
+		}
+		return v, err
+	}
+	var v T
+	err := Timeout(t, timeout, func(t *Task) error {
+		var err error
+		v, err = Await(t, f)
+		return err
+	})
+	return v, err
+}
+
+// cancelAndWait cancels f and waits until it is done, without awaiting f
+// itself, so that the wait stays cancellable (asyncio's
+// _cancel_and_wait).
+func cancelAndWait(t *Task, f *future) error {
+	waiter := &future{loop: t.loop}
+	id := f.addCallback(func() {
+		if waiter.state == statePending {
+			waiter.finish(stateDone, nil)
+		}
+	})
+	f.Cancel()
+	err := t.await(waiter)
+	f.removeCallback(id)
+	return err
+}
+
+// AsCompleted returns an iterator over the results of futs in the order
+// they complete (asyncio.as_completed): each step suspends t until the
+// next future is done and yields its value and error.
+//
+//	for v, err := range aio.AsCompleted(t, futs, 0) {
+//		...
+//	}
+//
+// With a timeout > 0, once timeout has passed (counted from the start of
+// the iteration) the iterator yields the results that were done by then,
+// then one error matching ErrTimeout and context.DeadlineExceeded, and
+// stops; the futures still running are not cancelled. A timeout <= 0
+// means no timeout. Breaking out of the loop leaves the remaining futures
+// running.
+//
+// Cancellation: if t is cancelled while the iterator waits, it yields an
+// error matching ErrCancelled and stops; the futures are not cancelled.
+func AsCompleted[T any](t *Task, futs []*Future[T], timeout time.Duration) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		t.checkRunning("AsCompleted")
+		var zero T
+		l := t.loop
+		var (
+			ready    []*Future[T]
+			waiter   *future
+			timedOut bool
+			timer    *Handle
+		)
+		ids := make([]CallbackID, len(futs))
+		live := make([]bool, len(futs))
+		stop := func() {
+			for i, f := range futs {
+				if live[i] {
+					f.removeCallback(ids[i])
+					live[i] = false
+				}
+			}
+			if timer != nil {
+				timer.Cancel()
+				timer = nil
+			}
+		}
+		defer stop()
+		wake := func() {
+			if waiter != nil && waiter.state == statePending {
+				waiter.finish(stateDone, nil)
+			}
+		}
+		for i, f := range futs {
+			if f.loop != l {
+				yield(zero, fmt.Errorf("aio: AsCompleted: a future belongs to another loop"))
+				return
+			}
+			ids[i] = f.addCallback(func() {
+				live[i] = false
+				ready = append(ready, f)
+				wake()
+			})
+			live[i] = true
+		}
+		if timeout > 0 && len(futs) > 0 {
+			timer = l.CallLater(timeout, func() {
+				timer = nil
+				timedOut = true
+				stop()
+				wake()
+			})
+		}
+		for left := len(futs); left > 0; left-- {
+			for len(ready) == 0 && !timedOut {
+				waiter = &future{loop: l}
+				if err := t.await(waiter); err != nil {
+					waiter = nil
+					yield(zero, err)
+					return
+				}
+				waiter = nil
+			}
+			if len(ready) == 0 {
+				yield(zero, timeoutError{})
+				return
+			}
+			f := ready[0]
+			ready[0] = nil
+			ready = ready[1:]
+			if !yield(f.Result()) {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,108 @@
+package aio
+
+// waitQueue is a FIFO of waiter futures for the synchronisation
+// primitives and queues. Waiters that give up remove themselves, so it
+// supports removal from anywhere; finished waiter futures are recycled to
+// keep waits allocation-free.
+type waitQueue struct {
+	buf        []*future
+	head, size int
+	free       []*future
+}
+
+func (q *waitQueue) len() int { return q.size }
+
+func (q *waitQueue) at(i int) *future { return q.buf[(q.head+i)&(len(q.buf)-1)] }
+
+func (q *waitQueue) push(f *future) {
+	if q.size == len(q.buf) {
+		n := 2 * len(q.buf)
+		if n == 0 {
+			n = 8
+		}
+		buf := make([]*future, n)
+		for i := 0; i < q.size; i++ {
+			buf[i] = q.at(i)
+		}
+		q.buf, q.head = buf, 0
+	}
+	q.buf[(q.head+q.size)&(len(q.buf)-1)] = f
+	q.size++
+}
+
+// popFront removes and returns the first waiter, or nil.
+func (q *waitQueue) popFront() *future {
+	if q.size == 0 {
+		return nil
+	}
+	f := q.buf[q.head]
+	q.buf[q.head] = nil
+	q.head = (q.head + 1) & (len(q.buf) - 1)
+	q.size--
+	return f
+}
+
+// front returns the first waiter, or nil.
+func (q *waitQueue) front() *future {
+	if q.size == 0 {
+		return nil
+	}
+	return q.buf[q.head]
+}
+
+// remove takes f out of the queue, wherever it is, and reports whether it
+// was there.
+func (q *waitQueue) remove(f *future) bool {
+	for i := 0; i < q.size; i++ {
+		if q.at(i) != f {
+			continue
+		}
+		mask := len(q.buf) - 1
+		if i < q.size/2 {
+			// Close the gap from the front: O(1) for the head, the
+			// common case of a woken waiter removing itself.
+			for j := i; j > 0; j-- {
+				q.buf[(q.head+j)&mask] = q.at(j - 1)
+			}
+			q.buf[q.head] = nil
+			q.head = (q.head + 1) & mask
+		} else {
+			for j := i; j < q.size-1; j++ {
+				q.buf[(q.head+j)&mask] = q.at(j + 1)
+			}
+			q.buf[(q.head+q.size-1)&mask] = nil
+		}
+		q.size--
+		return true
+	}
+	return false
+}
+
+// newWaiter returns a pending waiter future on l, recycled if possible.
+func (q *waitQueue) newWaiter(l *Loop) *future {
+	if n := len(q.free); n > 0 {
+		f := q.free[n-1]
+		q.free[n-1] = nil
+		q.free = q.free[:n-1]
+		f.loop = l
+		return f
+	}
+	return &future{loop: l}
+}
+
+// recycle returns a waiter future that nobody references any more: it
+// was removed from the queue and its task has resumed.
+func (q *waitQueue) recycle(f *future) {
+	if len(q.free) >= 16 || f.cbs != nil || f.waiter != nil {
+		return
+	}
+	*f = future{}
+	q.free = append(q.free, f)
+}
+
+// wake completes a waiter future so that its task resumes.
+func (f *future) wake() { f.finish(stateDone, nil) }
+
+// awaitWaiter suspends t on the waiter future f (which the caller has put
+// in a waitQueue) and returns the cancellation error if t was cancelled.
+func awaitWaiter(t *Task, f *future) error { return t.await(f) }
