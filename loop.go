@@ -70,6 +70,7 @@ func NewLoop(opts ...Option) (*Loop, error) {
 		return nil, fmt.Errorf("aio: new loop: %w", err)
 	}
 	l := &Loop{cfg: newConfig(opts), poller: p, events: make([]poll.Ready, 128)}
+	l.io.loop = l
 	l.clock = clock{virtual: l.cfg.virtual, start: time.Now(), autojump: l.cfg.autojump}
 	l.handler = l.cfg.handler
 	if l.cfg.debug {
@@ -229,7 +230,7 @@ func (l *Loop) poll(timeout time.Duration) {
 			return
 		}
 	}
-	l.wait(timeout)
+	l.waitIO(timeout) // park_linux.go: parks in Go's netpoller on Linux
 }
 
 // wait polls once and dispatches the events; it returns how many came.
@@ -239,6 +240,11 @@ func (l *Loop) wait(timeout time.Duration) int {
 		l.CallExceptionHandler(ExceptionContext{Message: "poll failed", Err: err})
 		return 0
 	}
+	return l.dispatch(n)
+}
+
+// dispatch hands the first n polled events to their fd handlers.
+func (l *Loop) dispatch(n int) int {
 	for _, ev := range l.events[:n] {
 		if ev.Fd < len(l.fds) {
 			if h := l.fds[ev.Fd]; h != nil {

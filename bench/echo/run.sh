@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Echo benchmarks: aio against Go net (goroutine per connection) and
+# asyncio+uvloop, all driven by the same load generator (loadgen).
+#
+# The server runs alone on core 0 (taskset -c 0, GOMAXPROCS=1), the load
+# generator on core 1. Each scenario starts a fresh server. Rates are
+# messages (or MiB) echoed per second; "server CPU per unit" is the
+# server process's utime+stime over the measured window divided by the
+# messages (or MiB) in it. Prints the RESULT lines on stderr as they come
+# and a markdown table at the end.
+#
+# Each scenario runs REPEAT times (default 3), the servers taking turns,
+# and the table shows the medians: this machine's figures drift by 10%
+# from one run to the next.
+#
+# The "at N/s" scenarios pace the load generator to the same rate for
+# every server, below what the slowest one sustains: their CPU per
+# message compares the servers at equal work. The others run as fast as
+# each server answers; there a faster server batches less per wake-up,
+# so its CPU per message is not comparable, its rate is.
+#
+#   bench/echo/run.sh                       # everything, ~6 minutes
+#   REPEAT=1 DURATION=3s SERVERS="aio net" bench/echo/run.sh
+#
+# Needs taskset (util-linux) and, for the uvloop server,
+# /usr/bin/python3 with python3-uvloop (apt-get install python3-uvloop).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here"
+bin=$(mktemp -d)
+srv_pid=
+cleanup() {
+  [ -n "$srv_pid" ] && kill -9 "$srv_pid" 2>/dev/null || true
+  rm -rf "$bin"
+}
+trap cleanup EXIT
+
+PY=${PYTHON:-/usr/bin/python3}
+DUR=${DURATION:-5s}
+WARM=${WARMUP:-1s}
+REPEAT=${REPEAT:-3}
+pyname=uvloop
+if ! "$PY" -c 'import uvloop' 2>/dev/null; then
+  echo "run.sh: no uvloop for $PY: the Python server runs on plain asyncio" >&2
+  pyname=asyncio
+fi
+SERVERS=${SERVERS:-"aio net $pyname"}
+
+go build -o "$bin/loadgen" ./loadgen
+go build -o "$bin/aioserver" ./aioserver
+go build -o "$bin/netserver" ./netserver
+results="$bin/results.txt"
+: > "$results"
+
+start() {
+  local cmd
+  case $1 in
+    aio) cmd=("$bin/aioserver") ;;
+    net) cmd=("$bin/netserver") ;;
+    uvloop|asyncio) cmd=("$PY" "$here/uvloop_server.py") ;;
+    *) echo "unknown server $1" >&2; exit 1 ;;
+  esac
+  : > "$bin/out"
+  GOMAXPROCS=1 taskset -c 0 "${cmd[@]}" > "$bin/out" 2> "$bin/err" &
+  srv_pid=$!
+  for _ in $(seq 200); do
+    grep -q LISTEN "$bin/out" && break
+    sleep 0.05
+  done
+  srv_addr=$(awk '/LISTEN/{print $2}' "$bin/out")
+  if [ -z "$srv_addr" ]; then
+    echo "server $1 did not start:" >&2; cat "$bin/err" >&2; exit 1
+  fi
+}
+
+stop() {
+  kill -9 "$srv_pid" 2>/dev/null || true
+  wait "$srv_pid" 2>/dev/null || true
+  srv_pid=
+}
+
+scenario() {
+  local label=$1 s r
+  shift
+  for r in $(seq "$REPEAT"); do
+    for s in $SERVERS; do
+      start "$s"
+      taskset -c 1 "$bin/loadgen" -server "$s" -scenario "$label" -addr "$srv_addr" -pid "$srv_pid" \
+        -warmup "$WARM" -duration "$DUR" "$@" | tee -a "$results" >&2
+      stop
+    done
+  done
+}
+
+scenario "ping-pong, 64 conns × 64 B" -conns 64 -size 64 -depth 1
+scenario "ping-pong at 40k msg/s" -conns 64 -size 64 -depth 1 -rate 40000
+scenario "pipelined, 64 conns × 64 B, 16 in flight" -conns 64 -size 64 -depth 16
+scenario "pipelined at 500k msg/s" -conns 64 -size 64 -depth 16 -rate 500000
+scenario "1 MiB messages, 4 conns" -conns 4 -size 1048576 -depth 1
+scenario "1 MiB messages at 400 MB/s" -conns 4 -size 1048576 -depth 1 -rate 400
+REPEAT=1 scenario "10,000 idle conns" -mode idle -conns 10000
+
+echo
+"$bin/loadgen" -report "$results"
