@@ -598,14 +598,11 @@ func (t *SocketTransport) ready(ev poll.Event) {
 }
 
 // readReady reads up to the read budget and hands the bytes to the
-// protocol.
+// protocol: from the loop's read buffer, or, for a BufferedProtocol,
+// straight into the protocol's own buffer.
 func (t *SocketTransport) readReady() {
-	if t.bproto != nil {
-		t.readBuffered()
-		return
-	}
-	buf := t.loop.readBuffer()
 	for range readBudget {
+		buf := t.readInto()
 		n, err := sysRead(t.fd, buf)
 		if err != nil {
 			if err == unix.EINTR {
@@ -620,40 +617,27 @@ func (t *SocketTransport) readReady() {
 			t.eofReceived()
 			return
 		}
-		t.proto.DataReceived(buf[:n])
+		if t.bproto != nil {
+			t.bproto.BufferUpdated(n)
+		} else {
+			t.proto.DataReceived(buf[:n])
+		}
 		if n < len(buf) || t.flags&(fReading|fEOF|fClosing) != fReading {
 			return // drained (a short read), or the protocol paused or closed
 		}
 	}
 }
 
-// readBuffered is readReady for a BufferedProtocol: the kernel copies
-// into the protocol's own buffer.
-func (t *SocketTransport) readBuffered() {
-	for range readBudget {
-		buf := t.bproto.GetBuffer(-1)
-		if len(buf) == 0 {
-			panic("aio: BufferedProtocol.GetBuffer returned an empty buffer")
-		}
-		n, err := sysRead(t.fd, buf)
-		if err != nil {
-			if err == unix.EINTR {
-				continue
-			}
-			if err != unix.EAGAIN {
-				t.forceClose(os.NewSyscallError("read", err))
-			}
-			return
-		}
-		if n == 0 {
-			t.eofReceived()
-			return
-		}
-		t.bproto.BufferUpdated(n)
-		if n < len(buf) || t.flags&(fReading|fEOF|fClosing) != fReading {
-			return
-		}
+// readInto returns the buffer for the next read.
+func (t *SocketTransport) readInto() []byte {
+	if t.bproto == nil {
+		return t.loop.readBuffer()
 	}
+	buf := t.bproto.GetBuffer(-1)
+	if len(buf) == 0 {
+		panic("aio: BufferedProtocol.GetBuffer returned an empty buffer")
+	}
+	return buf
 }
 
 // eofReceived handles the peer's end of file: the protocol may keep the
