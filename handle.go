@@ -118,6 +118,9 @@ func (t *timerHeap) forget(h *Handle) {
 
 // top returns the earliest live timer, dropping cancelled ones on the way.
 func (t *timerHeap) top() *Handle {
+	if n := t.cancelled.Load(); n > 64 && int(n)*2 > len(t.h) {
+		t.sweep()
+	}
 	for len(t.h) > 0 {
 		h := t.h[0]
 		if !h.Cancelled() {

@@ -39,10 +39,11 @@ type Loop struct {
 	closed   atomic.Bool
 	runningG atomic.Bool
 
-	current *Task
-	taskSeq uint64
-	live    taskList // tasks not yet done
-	workers []*worker
+	current  *Task
+	passLeft int // ready items left in this pass (runReady; workers chain fresh tasks)
+	taskSeq  uint64
+	live     taskList // tasks not yet done
+	workers  []*worker
 
 	inboxMu      sync.Mutex
 	inbox        []*Handle
@@ -276,7 +277,8 @@ func (l *Loop) fireTimers() {
 
 // runReady runs the callbacks that were ready when the pass began.
 func (l *Loop) runReady() {
-	for n := l.ready.len(); n > 0; n-- {
+	for l.passLeft = l.ready.len(); l.passLeft > 0; {
+		l.passLeft--
 		it := l.ready.pop()
 		switch {
 		case it.task != nil:
@@ -444,6 +446,8 @@ func (r *ring) push(it readyItem) {
 	r.buf[(r.head+r.size)&(len(r.buf)-1)] = it
 	r.size++
 }
+
+func (r *ring) peek() readyItem { return r.buf[r.head] }
 
 func (r *ring) pop() readyItem {
 	it := r.buf[r.head]

@@ -103,8 +103,8 @@ func CreateTask[T any](l *Loop, fn func(t *Task) (T, error), opts ...TaskOption)
 	l.taskSeq++
 	t.id = l.taskSeq
 	var o taskOptions
-	for _, opt := range opts {
-		opt(&o)
+	if len(opts) > 0 {
+		o = applyTaskOptions(opts)
 	}
 	t.name = o.name
 	for _, h := range o.hooks {
@@ -131,6 +131,7 @@ func (l *Loop) step(t *Task) {
 		w.task, t.worker = t, w
 	}
 	prev := l.current
+	w.chain = prev == nil
 	l.current = t
 	var start time.Time
 	if l.debug != nil {
@@ -496,4 +497,14 @@ func (q *taskList) remove(t *Task) {
 		q.tail = t.prev
 	}
 	t.prev, t.next = nil, nil
+}
+
+// applyTaskOptions keeps the escape of o (an indirect call takes &o) off
+// the common path: CreateTask without options allocates only its frame.
+func applyTaskOptions(opts []TaskOption) taskOptions {
+	var o taskOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
 }
