@@ -43,16 +43,34 @@ type future struct {
 	// cancelHook, if set, replaces the plain cancel of a pending future:
 	// a gathering future cancels its children instead (gather.go).
 	cancelHook func(msg string) bool
-	waiter     *Task // the first task awaiting it, kept out of cbs
-	cbs        []callback
-	lastID     CallbackID
+	// first and more are the waiters and done callbacks in the order they
+	// came; the first one has its own slot, so a future with one waiter
+	// (the common case: one task awaits it) costs no slice.
+	first  callback
+	more   []callback
+	lastID CallbackID
 }
 
+// callback is one waiter of a future: a task to resume, or a doneCallback
+// to call.
 type callback struct {
 	id   CallbackID
-	fn   func()
+	cb   doneCallback
 	task *Task
 }
+
+func (c callback) empty() bool { return c.cb == nil && c.task == nil }
+
+// doneCallback is what the loop calls once a future is done. Internal
+// waiters (a gather's note per child) implement it on a pointer into a
+// slice they own, so registering them allocates nothing.
+type doneCallback interface{ done() }
+
+// funcCallback adapts a func to doneCallback; a func value is a single
+// pointer, so the conversion does not allocate.
+type funcCallback func()
+
+func (f funcCallback) done() { f() }
 
 // NewFuture makes a pending future on l (asyncio's loop.create_future).
 func NewFuture[T any](l *Loop) *Future[T] {
@@ -175,46 +193,58 @@ func (f *Future[T]) AddDoneCallback(fn func(*Future[T])) CallbackID {
 // whether it was there.
 func (f *future) RemoveDoneCallback(id CallbackID) bool { return f.removeCallback(id) }
 
-func (f *future) addCallback(fn func()) CallbackID {
+func (f *future) addCallback(fn func()) CallbackID { return f.addDone(funcCallback(fn)) }
+
+// addDone registers cb to be called on the loop once the future is done,
+// at once (scheduled) if it is done already.
+func (f *future) addDone(cb doneCallback) CallbackID {
 	f.lastID++
 	if f.state != statePending {
-		f.loop.ready.push(readyItem{fn: fn})
+		f.loop.ready.push(readyItem{cb: cb})
 		return f.lastID
 	}
-	f.cbs = append(f.cbs, callback{id: f.lastID, fn: fn})
+	f.add(callback{id: f.lastID, cb: cb})
 	return f.lastID
 }
 
-func (f *future) removeCallback(id CallbackID) bool {
-	for i, c := range f.cbs {
-		if c.id == id {
-			f.cbs = append(f.cbs[:i], f.cbs[i+1:]...)
+func (f *future) add(c callback) {
+	if f.first.empty() && len(f.more) == 0 {
+		f.first = c
+		return
+	}
+	f.more = append(f.more, c)
+}
+
+// remove drops the first callback that match accepts.
+func (f *future) remove(match func(callback) bool) bool {
+	if !f.first.empty() && match(f.first) {
+		f.first = callback{}
+		if len(f.more) > 0 {
+			f.first, f.more = f.more[0], f.more[1:]
+		}
+		return true
+	}
+	for i, c := range f.more {
+		if match(c) {
+			f.more = append(f.more[:i], f.more[i+1:]...)
 			return true
 		}
 	}
 	return false
 }
 
-// addWaiter makes the loop resume t once the future is done.
-func (f *future) addWaiter(t *Task) {
-	if f.waiter == nil && len(f.cbs) == 0 {
-		f.waiter = t
-		return
-	}
-	f.cbs = append(f.cbs, callback{task: t})
+func (f *future) removeCallback(id CallbackID) bool {
+	return f.remove(func(c callback) bool { return c.task == nil && c.id == id })
 }
 
+// hasWaiters reports whether anything waits for the future.
+func (f *future) hasWaiters() bool { return !f.first.empty() || len(f.more) > 0 }
+
+// addWaiter makes the loop resume t once the future is done.
+func (f *future) addWaiter(t *Task) { f.add(callback{task: t}) }
+
 func (f *future) removeWaiter(t *Task) {
-	if f.waiter == t {
-		f.waiter = nil
-		return
-	}
-	for i, c := range f.cbs {
-		if c.task == t {
-			f.cbs = append(f.cbs[:i], f.cbs[i+1:]...)
-			return
-		}
-	}
+	f.remove(func(c callback) bool { return c.task == t })
 }
 
 // finish sets the final state and schedules the waiters and callbacks.
@@ -227,14 +257,14 @@ func (f *future) finish(state futureState, err error) {
 		}
 		l.unretrieved[f] = struct{}{}
 	}
-	if f.waiter != nil {
-		l.ready.push(readyItem{task: f.waiter})
-		f.waiter = nil
+	if !f.first.empty() {
+		l.ready.push(readyItem{task: f.first.task, cb: f.first.cb})
+		f.first = callback{}
 	}
-	for _, c := range f.cbs {
-		l.ready.push(readyItem{task: c.task, fn: c.fn})
+	for _, c := range f.more {
+		l.ready.push(readyItem{task: c.task, cb: c.cb})
 	}
-	f.cbs = nil
+	f.more = nil
 }
 
 func (f *future) markRetrieved() {

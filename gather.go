@@ -165,7 +165,16 @@ type gatherer struct {
 	cancelReq bool
 	cancelMsg string
 	setResult func()
+	notes     []gatherNote // one per child, so that registering allocates nothing per child
 }
+
+// gatherNote tells its gatherer that one child is done.
+type gatherNote struct {
+	g *gatherer
+	c *future
+}
+
+func (n *gatherNote) done() { n.g.childDone(n.c) }
 
 func startGather(l *Loop, outer *future, children []*future, settled bool, setResult func()) {
 	if len(children) == 0 {
@@ -181,13 +190,15 @@ func startGather(l *Loop, outer *future, children []*future, settled bool, setRe
 	}
 	g := &gatherer{outer: outer, children: children, settled: settled, setResult: setResult}
 	outer.cancelHook = g.cancel
+	g.notes = make([]gatherNote, len(children))
 	var done []*future
-	for _, c := range children {
+	for i, c := range children {
 		if c.state != statePending {
 			done = append(done, c)
 			continue
 		}
-		c.addCallback(func() { g.childDone(c) })
+		g.notes[i] = gatherNote{g: g, c: c}
+		c.addDone(&g.notes[i])
 	}
 	// Children done already are counted at once, so a gather of done
 	// futures is done when it is made, as in asyncio.

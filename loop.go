@@ -293,7 +293,7 @@ func (l *Loop) runReady() {
 				l.runCallback(it.h.fn, it.h)
 			}
 		default:
-			l.runCallback(it.fn, nil)
+			l.runCallback(it.cb.done, nil)
 		}
 	}
 }
@@ -424,11 +424,11 @@ func (l *Loop) unregisterFD(fd int) error {
 }
 
 // readyItem is one entry of the ready queue: a task step, a handle, or a
-// bare function scheduled internally.
+// callback scheduled internally.
 type readyItem struct {
 	task *Task
 	h    *Handle
-	fn   func()
+	cb   doneCallback
 }
 
 // ring is a growable FIFO of ready items.

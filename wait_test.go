@@ -117,7 +117,7 @@ func TestWaitCancelledLeavesFutures(t *testing.T) {
 		if _, err := Await(t, w); !errors.Is(err, ErrCancelled) {
 			return 0, fmt.Errorf("wait: %v", err)
 		}
-		if a.Done() || len(a.cbs) != 0 || a.waiter != nil {
+		if a.Done() || a.hasWaiters() {
 			return 0, errors.New("the future was touched or kept a callback")
 		}
 		return Await(t, a)
@@ -325,7 +325,7 @@ func TestAsCompletedTimeout(t *testing.T) {
 		if !slices.Equal(got, want) {
 			return 0, fmt.Errorf("got %v want %v", got, want)
 		}
-		if fs[1].Done() || len(fs[1].cbs) != 0 {
+		if fs[1].Done() || fs[1].hasWaiters() {
 			return 0, errors.New("the late future was cancelled or kept a callback")
 		}
 		return Await(t, fs[1])
@@ -345,7 +345,7 @@ func TestAsCompletedBreakAndCancel(t *testing.T) {
 			}
 			break
 		}
-		if len(fs[1].cbs) != 0 {
+		if fs[1].hasWaiters() {
 			return 0, errors.New("break left a callback")
 		}
 		long := Spawn(t, sleepy(time.Hour, 0, nil))

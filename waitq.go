@@ -93,7 +93,7 @@ func (q *waitQueue) newWaiter(l *Loop) *future {
 // recycle returns a waiter future that nobody references any more: it
 // was removed from the queue and its task has resumed.
 func (q *waitQueue) recycle(f *future) {
-	if len(q.free) >= 16 || f.cbs != nil || f.waiter != nil {
+	if len(q.free) >= 16 || f.hasWaiters() {
 		return
 	}
 	*f = future{}
