@@ -50,6 +50,7 @@ type CancelledError struct {
 	Msg string
 }
 
+// Error returns "aio: cancelled", with the message after a colon if any.
 func (e *CancelledError) Error() string {
 	if e.Msg == "" {
 		return ErrCancelled.Error()
@@ -80,6 +81,7 @@ func newPanicError(v any) *PanicError {
 	return &PanicError{Value: v, Stack: debug.Stack()}
 }
 
+// Error describes the panic by its value; the stack is in Stack.
 func (e *PanicError) Error() string { return fmt.Sprintf("aio: panic: %v", e.Value) }
 
 // Unwrap returns the panic value when it is an error, so errors.Is and

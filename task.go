@@ -419,6 +419,7 @@ const (
 
 var stateNames = [...]string{"pending", "running", "finished", "cancelled"}
 
+// String returns the state as asyncio's repr names it.
 func (s TaskState) String() string { return stateNames[s] }
 
 // State returns the task's state.
