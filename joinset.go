@@ -32,7 +32,7 @@ type JoinSet[T any] struct {
 }
 
 // NewJoinSet makes an empty join set owned by t: when t finishes, the
-// tasks still in the set are cancelled.
+// tasks still in the set are cancelled. It does not suspend.
 func NewJoinSet[T any](t *Task) *JoinSet[T] {
 	s := &JoinSet[T]{owner: t}
 	s.scope = &CancelScope{loop: t.loop, owner: t, deadline: NoDeadline, reason: "join set aborted", state: scopeEntered}

@@ -86,7 +86,9 @@ func Eager() TaskOption { return func(o *taskOptions) { o.eager = true } }
 
 // Spawn starts fn as a new task on t's loop and returns its result future
 // (asyncio.create_task). The new task runs concurrently with t: it starts
-// in the next pass of the loop, or at once with the Eager option.
+// in the next pass of the loop, or at once with the Eager option. Spawn
+// does not suspend t, so it needs no cancellation rule: cancelling t later
+// does not cancel the new task (use a TaskGroup or JoinSet for that).
 func Spawn[T any](t *Task, fn func(t *Task) (T, error), opts ...TaskOption) *Future[T] {
 	return CreateTask(t.loop, fn, opts...)
 }
