@@ -10,8 +10,8 @@ import (
 type echoServer struct{ tr aio.Transport }
 
 func (p *echoServer) ConnectionMade(tr aio.Transport) { p.tr = tr }
-func (p *echoServer) DataReceived(b []byte)          { p.tr.Write(b) }
-func (p *echoServer) ConnectionLost(error)           {}
+func (p *echoServer) DataReceived(b []byte)           { p.tr.Write(b) }
+func (p *echoServer) ConnectionLost(error)            {}
 
 // echoClient sends one message and resolves done with the reply.
 type echoClient struct {
@@ -20,8 +20,8 @@ type echoClient struct {
 }
 
 func (p *echoClient) ConnectionMade(tr aio.Transport) { p.tr = tr; tr.Write([]byte("Hello World!")) }
-func (p *echoClient) DataReceived(b []byte)          { p.done.SetResult(string(b)); p.tr.Close() }
-func (p *echoClient) ConnectionLost(error)           {}
+func (p *echoClient) DataReceived(b []byte)           { p.done.SetResult(string(b)); p.tr.Close() }
+func (p *echoClient) ConnectionLost(error)            {}
 
 // A TCP echo server and a client, both with protocols, on one loop.
 func ExampleCreateServer() {
