@@ -25,11 +25,18 @@ const (
 
 // Cancel stops the callback from running if it has not run yet. Cancelling
 // twice, or after the callback ran, does nothing.
-func (h *Handle) Cancel() {
+func (h *Handle) Cancel() { h.cancel() }
+
+// cancel cancels h and reports whether this call was the one that did.
+func (h *Handle) cancel() bool {
 	old := h.state.Or(handleCancelled)
-	if old == handleInHeap {
+	if old&handleCancelled != 0 {
+		return false
+	}
+	if old&handleInHeap != 0 {
 		h.loop.timers.cancelled.Add(1)
 	}
+	return true
 }
 
 // Cancelled reports whether Cancel was called.

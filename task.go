@@ -321,11 +321,8 @@ func Sleep(t *Task, d time.Duration) error {
 }
 
 func (h *Handle) cancelWait(t *Task, msg string) bool {
-	if h.state.Or(handleCancelled)&handleCancelled != 0 {
+	if !h.cancel() {
 		return false
-	}
-	if h.state.Load()&handleInHeap != 0 {
-		h.loop.timers.cancelled.Add(1)
 	}
 	t.mustCancel, t.cancelMsg = true, msg
 	h.loop.ready.push(readyItem{task: t})
