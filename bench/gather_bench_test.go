@@ -3,10 +3,12 @@ package bench
 // Issue 3 benchmarks: combinators, sync primitives and queues, each with
 // one sub-benchmark per implementation (impl=aio, impl=goroutine, ...) as
 // in core_test.go. bench/py/combinators.py runs the same workloads on
-// Python asyncio and uvloop:
+// Python asyncio and uvloop; bench/combinators.sh runs both, each pinned to
+// one CPU with GOMAXPROCS=1, and prints the table of bench/RESULTS.md:
 //
-//	go test -run '^$' -bench 'Gather|QueuePingPong|LockContention' -benchmem -cpu 1 ./bench/
+//	go test -run '^$' -bench '^Benchmark(Gather10k|QueuePingPong|LockContention)$' -benchmem -cpu 1 ./bench/
 //	python3 bench/py/combinators.py [--loop uvloop]
+//	bench/combinators.sh
 
 import (
 	"sync"
