@@ -121,11 +121,7 @@ func (b *Barrier) Waiting() int {
 func (b *Barrier) Broken() bool { return b.state == barrierBroken }
 
 func (b *Barrier) wait(t *Task) error {
-	w := b.waiters.newWaiter(t.loop)
-	b.waiters.push(w)
-	err := awaitWaiter(t, w)
-	b.waiters.remove(w)
-	b.waiters.recycle(w)
+	_, err := b.waiters.wait(t)
 	return err
 }
 

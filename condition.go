@@ -55,7 +55,6 @@ func (c *Condition) Wait(t *Task) error {
 	if !lk.locked {
 		panic("aio: Condition.Wait without holding its lock")
 	}
-	w := c.waiters.newWaiter(t.loop)
 	lk.Release()
 	defer func() {
 		if t.killed && !lk.locked {
@@ -64,10 +63,7 @@ func (c *Condition) Wait(t *Task) error {
 			lk.locked = true
 		}
 	}()
-	c.waiters.push(w)
-	err := awaitWaiter(t, w)
-	c.waiters.remove(w)
-	c.waiters.recycle(w)
+	_, err := c.waiters.wait(t)
 	if aerr := c.reacquire(t); aerr != nil {
 		err = aerr
 	}

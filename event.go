@@ -19,11 +19,7 @@ func (e *Event) Wait(t *Task) error {
 	if e.set {
 		return nil
 	}
-	w := e.waiters.newWaiter(t.loop)
-	e.waiters.push(w)
-	err := awaitWaiter(t, w)
-	e.waiters.remove(w)
-	e.waiters.recycle(w)
+	_, err := e.waiters.wait(t)
 	return err
 }
 

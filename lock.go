@@ -33,11 +33,7 @@ func (l *Lock) Acquire(t *Task) error {
 		l.locked = true
 		return nil
 	}
-	w := l.waiters.newWaiter(t.loop)
-	l.waiters.push(w)
-	err := awaitWaiter(t, w)
-	l.waiters.remove(w)
-	l.waiters.recycle(w)
+	_, err := l.waiters.wait(t)
 	if err != nil {
 		if !l.locked {
 			l.wakeFirst()

@@ -206,11 +206,7 @@ func (q *Queue[T]) Join(t *Task) error {
 	if q.unfinished == 0 {
 		return nil
 	}
-	w := q.joiners.newWaiter(t.loop)
-	q.joiners.push(w)
-	err := awaitWaiter(t, w)
-	q.joiners.remove(w)
-	q.joiners.recycle(w)
+	_, err := q.joiners.wait(t)
 	return err
 }
 

@@ -38,14 +38,10 @@ func (s *Semaphore) Acquire(t *Task) error {
 		s.value--
 		return nil
 	}
-	w := s.waiters.newWaiter(t.loop)
-	s.waiters.push(w)
-	err := awaitWaiter(t, w)
-	s.waiters.remove(w)
-	if err != nil && w.state == stateDone {
+	woken, err := s.waiters.wait(t)
+	if err != nil && woken {
 		s.value++ // handed a permit, but not taking it
 	}
-	s.waiters.recycle(w)
 	// Tasks that came while others waited queued for FIFO's sake: wake
 	// as many as there are permits.
 	for s.value > 0 && s.wakeNext() {

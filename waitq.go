@@ -106,3 +106,17 @@ func (f *future) wake() { f.finish(stateDone, nil) }
 // awaitWaiter suspends t on the waiter future f (which the caller has put
 // in a waitQueue) and returns the cancellation error if t was cancelled.
 func awaitWaiter(t *Task, f *future) error { return t.await(f) }
+
+// wait queues a waiter for t, suspends t until the waiter is woken or t is
+// cancelled, and takes the waiter out again. woken reports whether the
+// waiter had been woken, even if t was cancelled at the same time: a
+// primitive that handed something over with the wake-up then passes it on.
+func (q *waitQueue) wait(t *Task) (woken bool, err error) {
+	w := q.newWaiter(t.loop)
+	q.push(w)
+	err = awaitWaiter(t, w)
+	q.remove(w)
+	woken = w.state == stateDone
+	q.recycle(w)
+	return woken, err
+}
