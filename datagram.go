@@ -371,14 +371,7 @@ func (t *UDPTransport) forceClose(err error) {
 	unix.Close(t.fd)
 	t.fd = -1
 	t.queue, t.qhead, t.qbytes = nil, 0, 0
-	t.loop.ready.push(readyItem{cb: funcCallback(func() {
-		defer func() {
-			if r := recover(); r != nil {
-				t.loop.CallExceptionHandler(ExceptionContext{Message: "panic in protocol ConnectionLost", Err: newPanicError(r)})
-			}
-		}()
-		t.proto.ConnectionLost(err)
-	})})
+	t.loop.ready.push(readyItem{cb: funcCallback(func() { t.loop.protocolLost(t.proto.ConnectionLost, err) })})
 }
 
 func (t *UDPTransport) protocolPanicked(r any) error {

@@ -508,14 +508,20 @@ func (t *SocketTransport) forceClose(err error) {
 // transport from its server.
 func (t *SocketTransport) connectionLost(err error) {
 	defer t.detach()
+	t.loop.protocolLost(t.proto.ConnectionLost, err)
+}
+
+// protocolLost calls a protocol's ConnectionLost, sending a panic in it to
+// the exception handler: the connection is gone either way.
+func (l *Loop) protocolLost(lost func(error), err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			t.loop.CallExceptionHandler(ExceptionContext{
+			l.CallExceptionHandler(ExceptionContext{
 				Message: "panic in protocol ConnectionLost", Err: newPanicError(r),
 			})
 		}
 	}()
-	t.proto.ConnectionLost(err)
+	lost(err)
 }
 
 func (t *SocketTransport) detach() {
