@@ -16,9 +16,31 @@ type debugState struct {
 	mu    sync.Mutex
 	owner map[uint64]bool
 	loopG uint64
+	where map[*Task]string // where each suspended task suspended; loop goroutine only
 }
 
-func newDebugState() *debugState { return &debugState{owner: map[uint64]bool{}} }
+func newDebugState() *debugState {
+	return &debugState{owner: map[uint64]bool{}, where: map[*Task]string{}}
+}
+
+// setWhere records where t suspended.
+func (d *debugState) setWhere(t *Task, where string) { d.where[t] = where }
+
+// whereOf returns where t last suspended, or "" (always outside debug
+// mode: d is nil then).
+func (d *debugState) whereOf(t *Task) string {
+	if d == nil {
+		return ""
+	}
+	return d.where[t]
+}
+
+// forget drops what debug mode knows of a finished task.
+func (d *debugState) forget(t *Task) {
+	if d != nil {
+		delete(d.where, t)
+	}
+}
 
 func (d *debugState) enter() {
 	id := goid()
@@ -60,8 +82,8 @@ func (d *debugState) checkSlow(l *Loop, start time.Time, t *Task) {
 	what := "a callback"
 	if t != nil {
 		what = t.String()
-		if t.where != "" {
-			what += " (suspended at " + t.where + ")"
+		if where := d.whereOf(t); where != "" {
+			what += " (suspended at " + where + ")"
 		}
 	}
 	l.cfg.logger.Warn(fmt.Sprintf("aio: executing %s took %.3f seconds", what, took.Seconds()))

@@ -38,6 +38,7 @@ type future struct {
 	loop      *Loop
 	state     futureState
 	retrieved bool
+	lastID    int32 // the last CallbackID handed out
 	err       error
 	task      *Task // the task whose result this is, if any
 	// cancelHook, if set, replaces the plain cancel of a pending future:
@@ -46,9 +47,8 @@ type future struct {
 	// first and more are the waiters and done callbacks in the order they
 	// came; the first one has its own slot, so a future with one waiter
 	// (the common case: one task awaits it) costs no slice.
-	first  callback
-	more   []callback
-	lastID CallbackID
+	first callback
+	more  []callback
 }
 
 // callback is one waiter of a future: a task to resume, or a doneCallback
@@ -199,12 +199,13 @@ func (f *future) addCallback(fn func()) CallbackID { return f.addDone(funcCallba
 // at once (scheduled) if it is done already.
 func (f *future) addDone(cb doneCallback) CallbackID {
 	f.lastID++
+	id := CallbackID(f.lastID)
 	if f.state != statePending {
 		f.loop.ready.push(readyItem{cb: cb})
-		return f.lastID
+		return id
 	}
-	f.add(callback{id: f.lastID, cb: cb})
-	return f.lastID
+	f.add(callback{id: id, cb: cb})
+	return id
 }
 
 func (f *future) add(c callback) {

@@ -167,7 +167,7 @@ func (s *CancelScope) run(t *Task, fn func(t *Task, s *CancelScope) error) error
 func (s *CancelScope) enter(t *Task) {
 	s.state = scopeEntered
 	s.owner = t
-	s.saved = t.numCancels
+	s.saved = int(t.numCancels)
 	s.attach(t.scope)
 	t.scope = s
 	if s.cancelled && !s.eff {
@@ -193,7 +193,7 @@ func (s *CancelScope) result(t *Task, err error) error {
 	if !s.cancelled || err == nil || !errors.Is(err, ErrCancelled) {
 		return err
 	}
-	if t.numCancels > s.saved || s.parentEff() {
+	if int(t.numCancels) > s.saved || s.parentEff() {
 		return err // an outer scope's, or a bare Task.Cancel's, to handle
 	}
 	s.caught = true

@@ -23,14 +23,15 @@ type Task struct {
 	name   string
 	worker *worker
 
-	waitingOn  waitable
+	waitingOn waitable
+	cancelMsg string
+	// The flags and the cancel count share one word: the task frame is
+	// allocated per spawn, and every word of it is GC work.
+	numCancels int32
 	mustCancel bool
-	cancelMsg  string
-	numCancels int
 	started    bool
 	parked     bool
 	killed     bool
-	where      string // debug mode: where the task suspended
 
 	scope *CancelScope // innermost cancel scope the task is in (scope.go), nil for most tasks
 	ctx   *taskContext // made on first use of Context (context.go)
@@ -183,6 +184,7 @@ func (t *Task) runBody() {
 // complete records how the body ended.
 func (t *Task) complete(err error) {
 	t.loop.live.remove(t)
+	t.loop.debug.forget(t)
 	t.waitingOn = nil
 	if t.ctx != nil {
 		t.ctx.finish()
@@ -223,7 +225,7 @@ func (t *Task) suspend() {
 		panic(taskKilled{})
 	}
 	if t.loop.debug != nil {
-		t.where = callerOutsideAio()
+		t.loop.debug.setWhere(t, callerOutsideAio())
 	}
 	t.parked = true
 	if !t.worker.yield(sigSuspend) || t.killed {
@@ -358,7 +360,7 @@ func (t *Task) CancelWith(msg string) bool {
 
 // Cancelling returns the number of cancel requests not yet withdrawn by
 // Uncancel (asyncio's Task.cancelling).
-func (t *Task) Cancelling() int { return t.numCancels }
+func (t *Task) Cancelling() int { return int(t.numCancels) }
 
 // Uncancel withdraws one cancel request and returns how many are left
 // (asyncio's Task.uncancel, with CPython 3.13's rule: at zero, a pending
@@ -370,7 +372,7 @@ func (t *Task) Uncancel() int {
 			t.mustCancel = false
 		}
 	}
-	return t.numCancels
+	return int(t.numCancels)
 }
 
 // Name returns the task's name.
@@ -445,8 +447,8 @@ func (t *Task) Where() string {
 	if t.waitingOn != nil {
 		what = t.waitingOn.describe()
 	}
-	if t.where != "" {
-		what += " at " + t.where
+	if where := t.loop.debug.whereOf(t); where != "" {
+		what += " at " + where
 	}
 	return what
 }
