@@ -109,7 +109,7 @@ func (t *Task) baseContext() context.Context {
 		case t.fut.state != statePending:
 			tc.cancel(errTaskDone)
 		case t.numCancels > 0:
-			tc.cancel(cancelledErr(t.cancelMsg))
+			tc.cancel(cancelledErr(t.cancelMessage()))
 		}
 	}
 	return tc.ctx

@@ -12,8 +12,8 @@ import (
 // Its done callbacks are scheduled on the loop when it completes, never
 // called inline.
 type Future[T any] struct {
+	val T // first: a zero-size T at the end would pad the struct
 	future
-	val T
 }
 
 // Awaitable is anything a task can wait for: every *Future[T]. It lets

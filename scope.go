@@ -349,7 +349,7 @@ func (t *Task) interrupt(msg string) {
 		return
 	}
 	if !t.started {
-		t.mustCancel, t.cancelMsg = true, msg
+		t.setCancel(msg)
 		return
 	}
 	if t.waitingOn != nil {

@@ -20,11 +20,10 @@ type Task struct {
 	body   runner
 	loop   *Loop
 	id     uint64
-	name   string
+	labels *taskLabels // name and cancel message, made only when one is set
 	worker *worker
 
 	waitingOn waitable
-	cancelMsg string
 	// The flags and the cancel count share one word: the task frame is
 	// allocated per spawn, and every word of it is GC work.
 	numCancels int32
@@ -109,7 +108,9 @@ func CreateTask[T any](l *Loop, fn func(t *Task) (T, error), opts ...TaskOption)
 	if len(opts) > 0 {
 		o = applyTaskOptions(opts)
 	}
-	t.name = o.name
+	if o.name != "" {
+		t.label().name = o.name
+	}
 	for _, h := range o.hooks {
 		h(t)
 	}
@@ -174,7 +175,7 @@ func (t *Task) runBody() {
 	}()
 	if t.mustCancel {
 		t.mustCancel = false
-		err = cancelledErr(t.cancelMsg) // cancelled before it started: the body never runs
+		err = cancelledErr(t.cancelMessage()) // cancelled before it started: the body never runs
 	} else {
 		err = t.body.run(t)
 	}
@@ -193,7 +194,7 @@ func (t *Task) complete(err error) {
 	case err == nil && !t.mustCancel:
 		t.fut.finish(stateDone, nil)
 	case err == nil:
-		t.fut.finish(stateCancelled, cancelledErr(t.cancelMsg)) // cancelled right before it returned
+		t.fut.finish(stateCancelled, cancelledErr(t.cancelMessage())) // cancelled right before it returned
 	case errors.Is(err, ErrCancelled):
 		t.fut.finish(stateCancelled, err)
 	default:
@@ -269,7 +270,7 @@ func (t *Task) await(f *future) error {
 	if f.state == statePending {
 		f.addWaiter(t)
 		t.waitingOn = f
-		if t.mustCancel && f.CancelWith(t.cancelMsg) {
+		if t.mustCancel && f.CancelWith(t.cancelMessage()) {
 			t.mustCancel = false
 		} else if t.scope != nil && t.scope.eff && !f.CancelWith(t.scope.cause.reason) {
 			// Level-triggered cancel scope (scope.go): the awaited future
@@ -283,7 +284,7 @@ func (t *Task) await(f *future) error {
 		t.waitingOn = nil
 		if t.mustCancel {
 			t.mustCancel = false
-			return cancelledErr(t.cancelMsg)
+			return cancelledErr(t.cancelMessage())
 		}
 	}
 	return f.Err()
@@ -314,7 +315,7 @@ func Sleep(t *Task, d time.Duration) error {
 	}
 	if t.mustCancel {
 		t.mustCancel = false
-		return cancelledErr(t.cancelMsg)
+		return cancelledErr(t.cancelMessage())
 	}
 	if t.scope != nil && t.scope.eff {
 		return t.scope.err() // level-triggered cancel scope (scope.go)
@@ -326,7 +327,7 @@ func (h *Handle) cancelWait(t *Task, msg string) bool {
 	if !h.cancel() {
 		return false
 	}
-	t.mustCancel, t.cancelMsg = true, msg
+	t.setCancel(msg)
 	h.loop.ready.push(readyItem{task: t})
 	return true
 }
@@ -354,7 +355,7 @@ func (t *Task) CancelWith(msg string) bool {
 	if t.waitingOn != nil && t.waitingOn.cancelWait(t, msg) {
 		return true
 	}
-	t.mustCancel, t.cancelMsg = true, msg
+	t.setCancel(msg)
 	return true
 }
 
@@ -377,14 +378,44 @@ func (t *Task) Uncancel() int {
 
 // Name returns the task's name.
 func (t *Task) Name() string {
-	if t.name == "" {
+	if t.labels == nil || t.labels.name == "" {
 		return "Task-" + strconv.FormatUint(t.id, 10)
 	}
-	return t.name
+	return t.labels.name
 }
 
 // SetName renames the task.
-func (t *Task) SetName(name string) { t.name = name }
+func (t *Task) SetName(name string) { t.label().name = name }
+
+// taskLabels holds the strings a task rarely has, out of the task frame
+// that every spawn allocates.
+type taskLabels struct {
+	name      string
+	cancelMsg string
+}
+
+func (t *Task) label() *taskLabels {
+	if t.labels == nil {
+		t.labels = &taskLabels{}
+	}
+	return t.labels
+}
+
+// setCancel records a cancel request to deliver at the next await.
+func (t *Task) setCancel(msg string) {
+	t.mustCancel = true
+	if msg != "" || t.labels != nil {
+		t.label().cancelMsg = msg
+	}
+}
+
+// cancelMessage is the message of the last cancel request.
+func (t *Task) cancelMessage() string {
+	if t.labels == nil {
+		return ""
+	}
+	return t.labels.cancelMsg
+}
 
 // Loop returns the loop the task runs on.
 func (t *Task) Loop() *Loop { return t.loop }
