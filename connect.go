@@ -146,17 +146,7 @@ func dial(t *Task, network, address string, cfg netConfig) (int, int, error) {
 	if family == unix.AF_UNIX {
 		targets = []target{{&unix.SockaddrUnix{Name: address}, unix.AF_UNIX, &net.UnixAddr{Name: address, Net: "unix"}}}
 	} else {
-		host, port, err := splitHostPort(network, address)
-		if err != nil {
-			return -1, 0, &net.OpError{Op: "dial", Net: network, Err: err}
-		}
-		if host == "" {
-			host = "127.0.0.1"
-			if family == unix.AF_INET6 {
-				host = "::1"
-			}
-		}
-		addrs, err := resolveHost(t, family, host)
+		addrs, port, err := resolveRemote(t, network, family, address)
 		if err != nil {
 			return -1, 0, &net.OpError{Op: "dial", Net: network, Err: err}
 		}

@@ -92,17 +92,7 @@ func CreateDatagramEndpoint[P DatagramProtocol](t *Task, factory func() P, netwo
 	hasLocal := local != ""
 	var wildcard bool
 	if remote != "" {
-		host, port, err := splitHostPort(network, remote)
-		if err != nil {
-			return nil, zero, opErr(err)
-		}
-		if host == "" {
-			host = "127.0.0.1"
-			if family == unix.AF_INET6 {
-				host = "::1"
-			}
-		}
-		addrs, err := resolveHost(t, family, host)
+		addrs, port, err := resolveRemote(t, network, family, remote)
 		if err != nil {
 			return nil, zero, opErr(err)
 		}

@@ -240,6 +240,25 @@ func splitHostPort(network, address string) (string, int, error) {
 	return host, int(port), nil
 }
 
+// resolveRemote splits a remote "host:port" and resolves the host; an
+// empty host means this machine (127.0.0.1, or ::1 for IPv6 only), as
+// asyncio's create_connection and net.Dial take it.
+// A name is looked up as resolveHost does.
+func resolveRemote(t *Task, network string, family int, address string) ([]netip.Addr, int, error) {
+	host, port, err := splitHostPort(network, address)
+	if err != nil {
+		return nil, 0, err
+	}
+	if host == "" {
+		host = "127.0.0.1"
+		if family == unix.AF_INET6 {
+			host = "::1"
+		}
+	}
+	addrs, err := resolveHost(t, family, host)
+	return addrs, port, err
+}
+
 // resolveHost returns the addresses of host in the given family (0:
 // both). A literal address needs no lookup; a name is looked up with
 // net.DefaultResolver on the loop's executor when t is not nil, or in
