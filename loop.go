@@ -31,7 +31,7 @@ type Loop struct {
 	nfds   int         // fds registered by IO handlers
 	io     ioState     // read buffer, writev scratch, servers (netio.go)
 
-	ready  ring
+	ready  ring[readyItem]
 	timers timerHeap
 
 	running  bool
@@ -430,43 +430,3 @@ type readyItem struct {
 	h    *Handle
 	cb   doneCallback
 }
-
-// ring is a growable FIFO of ready items.
-type ring struct {
-	buf        []readyItem
-	head, size int
-}
-
-func (r *ring) len() int { return r.size }
-
-func (r *ring) push(it readyItem) {
-	if r.size == len(r.buf) {
-		r.grow()
-	}
-	r.buf[(r.head+r.size)&(len(r.buf)-1)] = it
-	r.size++
-}
-
-func (r *ring) peek() readyItem { return r.buf[r.head] }
-
-func (r *ring) pop() readyItem {
-	it := r.buf[r.head]
-	r.buf[r.head] = readyItem{}
-	r.head = (r.head + 1) & (len(r.buf) - 1)
-	r.size--
-	return it
-}
-
-func (r *ring) grow() {
-	n := 2 * len(r.buf)
-	if n == 0 {
-		n = 64
-	}
-	buf := make([]readyItem, n)
-	for i := 0; i < r.size; i++ {
-		buf[i] = r.buf[(r.head+i)&(len(r.buf)-1)]
-	}
-	r.buf, r.head = buf, 0
-}
-
-func (r *ring) clear() { *r = ring{} }

@@ -5,29 +5,8 @@ package aio
 // supports removal from anywhere; finished waiter futures are recycled to
 // keep waits allocation-free.
 type waitQueue struct {
-	buf        []*future
-	head, size int
-	free       []*future
-}
-
-func (q *waitQueue) len() int { return q.size }
-
-func (q *waitQueue) at(i int) *future { return q.buf[(q.head+i)&(len(q.buf)-1)] }
-
-func (q *waitQueue) push(f *future) {
-	if q.size == len(q.buf) {
-		n := 2 * len(q.buf)
-		if n == 0 {
-			n = 8
-		}
-		buf := make([]*future, n)
-		for i := 0; i < q.size; i++ {
-			buf[i] = q.at(i)
-		}
-		q.buf, q.head = buf, 0
-	}
-	q.buf[(q.head+q.size)&(len(q.buf)-1)] = f
-	q.size++
+	ring[*future]
+	free []*future
 }
 
 // popFront removes and returns the first waiter, or nil.
@@ -35,11 +14,7 @@ func (q *waitQueue) popFront() *future {
 	if q.size == 0 {
 		return nil
 	}
-	f := q.buf[q.head]
-	q.buf[q.head] = nil
-	q.head = (q.head + 1) & (len(q.buf) - 1)
-	q.size--
-	return f
+	return q.pop()
 }
 
 // front returns the first waiter, or nil.
@@ -47,33 +22,17 @@ func (q *waitQueue) front() *future {
 	if q.size == 0 {
 		return nil
 	}
-	return q.buf[q.head]
+	return q.peek()
 }
 
 // remove takes f out of the queue, wherever it is, and reports whether it
 // was there.
 func (q *waitQueue) remove(f *future) bool {
 	for i := 0; i < q.size; i++ {
-		if q.at(i) != f {
-			continue
+		if q.at(i) == f {
+			q.removeAt(i)
+			return true
 		}
-		mask := len(q.buf) - 1
-		if i < q.size/2 {
-			// Close the gap from the front: O(1) for the head, the
-			// common case of a woken waiter removing itself.
-			for j := i; j > 0; j-- {
-				q.buf[(q.head+j)&mask] = q.at(j - 1)
-			}
-			q.buf[q.head] = nil
-			q.head = (q.head + 1) & mask
-		} else {
-			for j := i; j < q.size-1; j++ {
-				q.buf[(q.head+j)&mask] = q.at(j + 1)
-			}
-			q.buf[(q.head+q.size-1)&mask] = nil
-		}
-		q.size--
-		return true
 	}
 	return false
 }
