@@ -103,6 +103,12 @@ func (l *Loop) trackFD(fd int, h fdHandler) {
 	}
 	l.fds[fd] = h
 	l.nfds++
+	if l.nfds == 1 {
+		// Set up the parking wait now, while fds are to be had: made
+		// lazily under EMFILE, its first use of the runtime's netpoller
+		// would make the runtime's own eventfd fail, which is fatal.
+		l.io.prepareParker()
+	}
 }
 
 // untrackFD undoes trackFD and removes fd from the poller if it is there.

@@ -95,6 +95,9 @@ func (s *ioState) parker() *parker {
 	return s.park
 }
 
+// prepareParker makes the parker ahead of its first use.
+func (s *ioState) prepareParker() { s.parker() }
+
 // closeParker releases the parker's fd.
 func (s *ioState) closeParker() {
 	if s.park != nil && s.park.f != nil {

@@ -10,4 +10,5 @@ type parker struct{}
 // waitIO polls IO readiness and dispatches it, waiting up to timeout.
 func (l *Loop) waitIO(timeout time.Duration) int { return l.wait(timeout) }
 
-func (s *ioState) closeParker() {}
+func (s *ioState) closeParker()   {}
+func (s *ioState) prepareParker() {}
