@@ -48,7 +48,7 @@ func (w *worker) loop(yield func(yieldSignal) bool) {
 			if l.passLeft == 0 || l.ready.len() == 0 {
 				break
 			}
-			nt := l.ready.peek().task
+			nt, _ := l.ready.peek().(*Task)
 			if nt == nil || nt.started || nt.fut.state != statePending {
 				break
 			}

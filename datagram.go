@@ -361,7 +361,7 @@ func (t *UDPTransport) forceClose(err error) {
 	unix.Close(t.fd)
 	t.fd = -1
 	t.queue, t.qhead, t.qbytes = nil, 0, 0
-	t.loop.ready.push(readyItem{cb: funcCallback(func() { t.loop.protocolLost(t.proto.ConnectionLost, err) })})
+	t.loop.ready.push(funcCallback(func() { t.loop.protocolLost(t.proto.ConnectionLost, err) }))
 }
 
 func (t *UDPTransport) protocolPanicked(r any) error {

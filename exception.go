@@ -80,14 +80,12 @@ func (l *Loop) reportUnretrieved() {
 // no goroutine stays parked and no waiter elsewhere is left hanging.
 func (l *Loop) destroyPending() {
 	for range 100 {
-		if l.live.head == nil && l.ready.len() == 0 {
+		if len(l.live.tasks) == 0 && l.ready.len() == 0 {
 			return
 		}
-		for t := l.live.head; t != nil; {
-			next := t.next
+		for _, t := range AllTasks(l) {
 			l.CallExceptionHandler(ExceptionContext{Message: "Task was destroyed but it is pending!", Task: t})
 			l.kill(t)
-			t = next
 		}
 		l.runReady()
 	}

@@ -51,26 +51,27 @@ type future struct {
 	more  []callback
 }
 
-// callback is one waiter of a future: a task to resume, or a doneCallback
-// to call.
+// callback is one waiter of a future: a task to resume (id 0), or a
+// callback added with an id.
 type callback struct {
-	id   CallbackID
-	cb   doneCallback
-	task *Task
+	id CallbackID
+	cb runnable
 }
 
-func (c callback) empty() bool { return c.cb == nil && c.task == nil }
+func (c callback) empty() bool { return c.cb == nil }
 
-// doneCallback is what the loop calls once a future is done. Internal
-// waiters (a gather's note per child) implement it on a pointer into a
-// slice they own, so registering them allocates nothing.
-type doneCallback interface{ done() }
+// runnable is an entry of the loop's ready queue, and what a future
+// schedules there once it is done: a *Task to step, a *Handle, or a
+// callback. Internal waiters (a gather's note per child) implement it on a
+// pointer into a slice they own, so registering them allocates nothing.
+// Two words, so queueing and dequeueing one costs two pointer stores.
+type runnable interface{ run() }
 
-// funcCallback adapts a func to doneCallback; a func value is a single
+// funcCallback adapts a func to runnable; a func value is a single
 // pointer, so the conversion does not allocate.
 type funcCallback func()
 
-func (f funcCallback) done() { f() }
+func (f funcCallback) run() { f() }
 
 // NewFuture makes a pending future on l (asyncio's loop.create_future).
 func NewFuture[T any](l *Loop) *Future[T] {
@@ -197,11 +198,11 @@ func (f *future) addCallback(fn func()) CallbackID { return f.addDone(funcCallba
 
 // addDone registers cb to be called on the loop once the future is done,
 // at once (scheduled) if it is done already.
-func (f *future) addDone(cb doneCallback) CallbackID {
+func (f *future) addDone(cb runnable) CallbackID {
 	f.lastID++
 	id := CallbackID(f.lastID)
 	if f.state != statePending {
-		f.loop.ready.push(readyItem{cb: cb})
+		f.loop.ready.push(cb)
 		return id
 	}
 	f.add(callback{id: id, cb: cb})
@@ -235,17 +236,17 @@ func (f *future) remove(match func(callback) bool) bool {
 }
 
 func (f *future) removeCallback(id CallbackID) bool {
-	return f.remove(func(c callback) bool { return c.task == nil && c.id == id })
+	return f.remove(func(c callback) bool { return c.id == id })
 }
 
 // hasWaiters reports whether anything waits for the future.
 func (f *future) hasWaiters() bool { return !f.first.empty() || len(f.more) > 0 }
 
 // addWaiter makes the loop resume t once the future is done.
-func (f *future) addWaiter(t *Task) { f.add(callback{task: t}) }
+func (f *future) addWaiter(t *Task) { f.add(callback{cb: t}) }
 
 func (f *future) removeWaiter(t *Task) {
-	f.remove(func(c callback) bool { return c.task == t })
+	f.remove(func(c callback) bool { w, ok := c.cb.(*Task); return ok && w == t })
 }
 
 // finish sets the final state and schedules the waiters and callbacks.
@@ -259,13 +260,15 @@ func (f *future) finish(state futureState, err error) {
 		l.unretrieved[f] = struct{}{}
 	}
 	if !f.first.empty() {
-		l.ready.push(readyItem{task: f.first.task, cb: f.first.cb})
+		l.ready.push(f.first.cb)
 		f.first = callback{}
 	}
-	for _, c := range f.more {
-		l.ready.push(readyItem{task: c.task, cb: c.cb})
+	if f.more != nil {
+		for _, c := range f.more {
+			l.ready.push(c.cb)
+		}
+		f.more = nil
 	}
-	f.more = nil
 }
 
 func (f *future) markRetrieved() {

@@ -174,7 +174,7 @@ type gatherNote struct {
 	c *future
 }
 
-func (n *gatherNote) done() { n.g.childDone(n.c) }
+func (n *gatherNote) run() { n.g.childDone(n.c) }
 
 func startGather(l *Loop, outer *future, children []*future, settled bool, setResult func()) {
 	if len(children) == 0 {

@@ -39,6 +39,18 @@ func (h *Handle) cancel() bool {
 	return true
 }
 
+// run is the handle's turn in the ready queue: a cancelled handle is
+// skipped, a sleeping task resumed, a callback called.
+func (h *Handle) run() {
+	switch {
+	case h.Cancelled():
+	case h.task != nil:
+		h.loop.step(h.task)
+	default:
+		h.loop.runCallback(h.fn, h)
+	}
+}
+
 // Cancelled reports whether Cancel was called.
 func (h *Handle) Cancelled() bool { return h.state.Load()&handleCancelled != 0 }
 

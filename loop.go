@@ -31,7 +31,7 @@ type Loop struct {
 	nfds   int         // fds registered by IO handlers
 	io     ioState     // read buffer, writev scratch, servers (netio.go)
 
-	ready  ring[readyItem]
+	ready  ring[runnable]
 	timers timerHeap
 
 	running  bool
@@ -42,7 +42,7 @@ type Loop struct {
 	current  *Task
 	passLeft int // ready items left in this pass (runReady; workers chain fresh tasks)
 	taskSeq  uint64
-	live     taskList // tasks not yet done
+	live     taskSet // tasks not done that have suspended (task.go)
 	workers  []*worker
 
 	inboxMu      sync.Mutex
@@ -271,7 +271,7 @@ func (l *Loop) fireTimers() {
 			return
 		}
 		l.timers.pop()
-		l.ready.push(readyItem{h: h})
+		l.ready.push(h)
 	}
 }
 
@@ -279,21 +279,13 @@ func (l *Loop) fireTimers() {
 func (l *Loop) runReady() {
 	for l.passLeft = l.ready.len(); l.passLeft > 0; {
 		l.passLeft--
-		it := l.ready.pop()
-		switch {
-		case it.task != nil:
-			l.step(it.task)
-		case it.h != nil:
-			if it.h.Cancelled() {
-				continue
-			}
-			if it.h.task != nil {
-				l.step(it.h.task)
-			} else {
-				l.runCallback(it.h.fn, it.h)
-			}
+		switch it := l.ready.pop().(type) {
+		case *Task:
+			l.step(it)
+		case *Handle:
+			it.run()
 		default:
-			l.runCallback(it.cb.done, nil)
+			l.runCallback(it.run, nil)
 		}
 	}
 }
@@ -323,7 +315,7 @@ func (l *Loop) guard(fn func()) { l.runCallback(fn, nil) }
 func (l *Loop) CallSoon(fn func()) *Handle {
 	l.checkOpen("CallSoon")
 	h := &Handle{fn: fn, loop: l}
-	l.ready.push(readyItem{h: h})
+	l.ready.push(h)
 	return h
 }
 
@@ -381,7 +373,7 @@ func (l *Loop) drainInbox() {
 	l.inbox = nil
 	l.inboxMu.Unlock()
 	for _, h := range in {
-		l.ready.push(readyItem{h: h})
+		l.ready.push(h)
 	}
 }
 
@@ -421,12 +413,4 @@ func (l *Loop) unregisterFD(fd int) error {
 	l.fds[fd] = nil
 	l.nfds--
 	return l.poller.Unregister(fd)
-}
-
-// readyItem is one entry of the ready queue: a task step, a handle, or a
-// callback scheduled internally.
-type readyItem struct {
-	task *Task
-	h    *Handle
-	cb   doneCallback
 }

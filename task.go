@@ -1,8 +1,10 @@
 package aio
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -27,6 +29,7 @@ type Task struct {
 	// The flags and the cancel count share one word: the task frame is
 	// allocated per spawn, and every word of it is GC work.
 	numCancels int32
+	liveIdx    int32 // 1 + the task's index in the loop's live set, 0 if not in it
 	mustCancel bool
 	started    bool
 	parked     bool
@@ -34,8 +37,6 @@ type Task struct {
 
 	scope *CancelScope // innermost cancel scope the task is in (scope.go), nil for most tasks
 	ctx   *taskContext // made on first use of Context (context.go)
-
-	prev, next *Task // the loop's list of live tasks
 }
 
 // runner is the typed half of a task: it runs the body and stores the value.
@@ -114,14 +115,16 @@ func CreateTask[T any](l *Loop, fn func(t *Task) (T, error), opts ...TaskOption)
 	for _, h := range o.hooks {
 		h(t)
 	}
-	l.live.push(t)
 	if o.eager && l.running {
 		l.step(t)
 	} else {
-		l.ready.push(readyItem{task: t})
+		l.ready.push(t)
 	}
 	return &fr.Future
 }
+
+// run is the task's turn in the ready queue.
+func (t *Task) run() { t.loop.step(t) }
 
 // step resumes t until it suspends or finishes.
 func (l *Loop) step(t *Task) {
@@ -135,6 +138,9 @@ func (l *Loop) step(t *Task) {
 		w.task, t.worker = t, w
 	}
 	prev := l.current
+	if prev != nil {
+		l.live.add(prev) // interrupted by an eager task: no longer l.current
+	}
 	w.chain = prev == nil
 	l.current = t
 	var start time.Time
@@ -229,6 +235,7 @@ func (t *Task) suspend() {
 		t.loop.debug.setWhere(t, callerOutsideAio())
 	}
 	t.parked = true
+	t.loop.live.add(t)
 	if !t.worker.yield(sigSuspend) || t.killed {
 		panic(taskKilled{})
 	}
@@ -305,7 +312,7 @@ func Sleep(t *Task, d time.Duration) error {
 	t.checkRunning("Sleep")
 	l := t.loop
 	if d <= 0 || t.mustCancel || (t.scope != nil && t.scope.eff) {
-		l.ready.push(readyItem{task: t})
+		l.ready.push(t)
 		t.suspend()
 	} else {
 		h := l.wakeTaskAt(l.clock.read()+d, t)
@@ -328,7 +335,7 @@ func (h *Handle) cancelWait(t *Task, msg string) bool {
 		return false
 	}
 	t.setCancel(msg)
-	h.loop.ready.push(readyItem{task: t})
+	h.loop.ready.push(t)
 	return true
 }
 
@@ -496,40 +503,43 @@ func CurrentTask(l *Loop) *Task { return l.current }
 // AllTasks returns the tasks of l that are not done, oldest first
 // (asyncio.all_tasks).
 func AllTasks(l *Loop) []*Task {
-	var out []*Task
-	for t := l.live.head; t != nil; t = t.next {
+	out := slices.Clone(l.live.tasks)
+	for i := range l.ready.len() {
+		if t, ok := l.ready.at(i).(*Task); ok && !t.started && t.fut.state == statePending {
+			out = append(out, t) // fresh: never ran, so never in the live set
+		}
+	}
+	if t := l.current; t != nil && t.liveIdx == 0 && t.fut.state == statePending {
 		out = append(out, t)
 	}
+	slices.SortFunc(out, func(a, b *Task) int { return cmp.Compare(a.id, b.id) })
 	return out
 }
 
-// taskList is an intrusive doubly linked list: O(1) and allocation-free.
-type taskList struct{ head, tail *Task }
+// taskSet holds the tasks that have suspended, or were interrupted by an
+// eager task, and are not done: with the fresh tasks of the ready queue
+// and the running one, every task not done. A task that runs to its end
+// without suspending, the common case of a spawned task, never enters
+// it, so it costs no bookkeeping (and no GC write barriers).
+type taskSet struct{ tasks []*Task }
 
-func (q *taskList) push(t *Task) {
-	t.prev, t.next = q.tail, nil
-	if q.tail != nil {
-		q.tail.next = t
-	} else {
-		q.head = t
+func (s *taskSet) add(t *Task) {
+	if t.liveIdx == 0 {
+		s.tasks = append(s.tasks, t)
+		t.liveIdx = int32(len(s.tasks))
 	}
-	q.tail = t
 }
 
-func (q *taskList) remove(t *Task) {
-	if t.prev != nil {
-		t.prev.next = t.next
-	} else if q.head == t {
-		q.head = t.next
-	} else {
-		return // not in the list
+func (s *taskSet) remove(t *Task) {
+	i := int(t.liveIdx) - 1
+	if i < 0 {
+		return
 	}
-	if t.next != nil {
-		t.next.prev = t.prev
-	} else {
-		q.tail = t.prev
-	}
-	t.prev, t.next = nil, nil
+	last := s.tasks[len(s.tasks)-1]
+	s.tasks[i], last.liveIdx = last, int32(i+1)
+	s.tasks[len(s.tasks)-1] = nil
+	s.tasks = s.tasks[:len(s.tasks)-1]
+	t.liveIdx = 0
 }
 
 // applyTaskOptions keeps the escape of o (an indirect call takes &o) off

@@ -501,7 +501,7 @@ func (t *SocketTransport) forceClose(err error) {
 	t.fd = -1
 	t.interest = 0
 	t.wbuf, t.woff = nil, 0
-	t.loop.ready.push(readyItem{cb: funcCallback(func() { t.connectionLost(err) })})
+	t.loop.ready.push(funcCallback(func() { t.connectionLost(err) }))
 }
 
 // connectionLost calls the protocol's ConnectionLost and detaches the
