@@ -42,7 +42,7 @@ func CreateConnection[P Protocol](t *Task, factory func() P, network, address st
 	if cfg.keepAlive && family != unix.AF_UNIX {
 		unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_KEEPALIVE, 1)
 	}
-	return adoptSocket(t.loop, fd, family, factory)
+	return adoptSocket(t.fut.loop, fd, family, factory)
 }
 
 // CreateUnixConnection connects to the Unix-domain stream socket at path
@@ -110,7 +110,7 @@ func dialTimeout(t *Task, network, address string, cfg netConfig) (int, int, err
 	}
 	before := t.Cancelling()
 	fired := false
-	h := t.loop.CallLater(cfg.connectTimeout, func() {
+	h := t.fut.loop.CallLater(cfg.connectTimeout, func() {
 		fired = true
 		t.Cancel()
 	})
@@ -207,7 +207,7 @@ func interleaveAddrs(addrs []netip.Addr) []netip.Addr {
 // without a connection. The first to connect wins; the others are
 // closed.
 func race(t *Task, network string, targets []target, locals []netip.AddrPort, cfg netConfig) (int, int, error) {
-	l := t.loop
+	l := t.fut.loop
 	var (
 		active  []*connector
 		errs    []error

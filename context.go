@@ -85,10 +85,11 @@ func (t *Task) rootScope() *CancelScope {
 }
 
 func (t *Task) taskCtx() *taskContext {
-	if t.ctx == nil {
-		t.ctx = &taskContext{}
+	e := t.label()
+	if e.ctx == nil {
+		e.ctx = &taskContext{}
 	}
-	return t.ctx
+	return e.ctx
 }
 
 // baseContext is the task's own context: cancelled by Task.Cancel and at
@@ -181,7 +182,7 @@ func (t *Task) bindContext(ctx context.Context) {
 		t.CancelWith(ctxCancelMsg(ctx))
 		return
 	}
-	l := t.loop
+	l := t.fut.loop
 	tc.stop = context.AfterFunc(ctx, func() {
 		l.CallSoonThreadsafe(func() {
 			if t.fut.state == statePending {

@@ -18,6 +18,11 @@ type worker struct {
 	task  *Task
 	chain bool   // resumed by the loop itself: may run the next fresh tasks of the pass
 	goid  uint64 // debug mode: the coroutine's goroutine
+
+	// Task state that matters only while a task runs or is suspended
+	// lives here, with its coroutine, rather than in every task frame.
+	waitingOn waitable // what the suspended task waits for; cancelling the task cancels the wait
+	liveIdx   int32    // 1 + the task's index in the loop's live set, 0 if not in it
 }
 
 type yieldSignal uint8
@@ -44,7 +49,7 @@ func (w *worker) loop(yield func(yieldSignal) bool) {
 		// this pass itself, in the order the loop would have: a task that
 		// finishes without suspending then costs no switch at all.
 		for w.chain {
-			l := w.task.loop
+			l := w.task.fut.loop
 			if l.passLeft == 0 || l.ready.len() == 0 {
 				break
 			}

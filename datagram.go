@@ -176,9 +176,9 @@ func CreateDatagramEndpoint[P DatagramProtocol](t *Task, factory func() P, netwo
 		unix.Close(fd)
 		return nil, zero, err
 	}
-	tr := &UDPTransport{loop: t.loop, fd: fd, family: family, proto: dp, remote: raddr,
+	tr := &UDPTransport{loop: t.fut.loop, fd: fd, family: family, proto: dp, remote: raddr,
 		flags: fReading | fUnregistered, high: defaultHighWater, low: defaultLowWater}
-	t.loop.trackFD(fd, tr)
+	t.fut.loop.trackFD(fd, tr)
 	if err := tr.start(); err != nil {
 		return nil, zero, err
 	}

@@ -94,12 +94,11 @@ func (l *Loop) destroyPending() {
 // kill ends t without running any more of its body than its deferred calls.
 func (l *Loop) kill(t *Task) {
 	t.killed = true
-	if t.waitingOn != nil {
-		if f, ok := t.waitingOn.(*future); ok {
-			f.removeWaiter(t)
-		} else if h, ok := t.waitingOn.(*Handle); ok {
-			h.Cancel()
-		}
+	switch w := t.waitingOn().(type) {
+	case *future:
+		w.removeWaiter(t)
+	case *Handle:
+		w.Cancel()
 	}
 	if !t.started {
 		t.started = true

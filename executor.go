@@ -138,7 +138,7 @@ func ToThread[T any](t *Task, fn func() (T, error)) (T, error) {
 //
 // Cancellation: as for ToThread.
 func RunInExecutor[T any](t *Task, ex *Executor, fn func() (T, error)) (T, error) {
-	l := t.loop
+	l := t.fut.loop
 	if ex == nil {
 		ex = l.DefaultExecutor()
 	}

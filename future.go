@@ -2,6 +2,7 @@ package aio
 
 import (
 	"fmt"
+	"slices"
 )
 
 // Future is a result that will be set later: a value of type T or an
@@ -41,14 +42,35 @@ type future struct {
 	lastID    int32 // the last CallbackID handed out
 	err       error
 	task      *Task // the task whose result this is, if any
+	// first is the first waiter or done callback; the others, in the
+	// order they came, are in rest. One waiter (the common case: one task
+	// awaits it) costs no more than this slot: a task's frame is
+	// allocated per spawn, and every word of it is GC work.
+	first callback
+	rest  *futureRest
+}
+
+// futureRest holds what few futures need.
+type futureRest struct {
+	more []callback // waiters and callbacks after the first
 	// cancelHook, if set, replaces the plain cancel of a pending future:
 	// a gathering future cancels its children instead (gather.go).
 	cancelHook func(msg string) bool
-	// first and more are the waiters and done callbacks in the order they
-	// came; the first one has its own slot, so a future with one waiter
-	// (the common case: one task awaits it) costs no slice.
-	first callback
-	more  []callback
+}
+
+func (f *future) restOf() *futureRest {
+	if f.rest == nil {
+		f.rest = &futureRest{}
+	}
+	return f.rest
+}
+
+// more returns the waiters and callbacks after the first.
+func (f *future) more() []callback {
+	if f.rest == nil {
+		return nil
+	}
+	return f.rest.more
 }
 
 // callback is one waiter of a future: a task to resume (id 0), or a
@@ -169,8 +191,8 @@ func (f *future) CancelWith(msg string) bool {
 	if f.task != nil {
 		return f.task.CancelWith(msg)
 	}
-	if f.cancelHook != nil && f.state == statePending {
-		return f.cancelHook(msg)
+	if f.rest != nil && f.rest.cancelHook != nil && f.state == statePending {
+		return f.rest.cancelHook(msg)
 	}
 	return f.cancelFuture(msg)
 }
@@ -210,25 +232,26 @@ func (f *future) addDone(cb runnable) CallbackID {
 }
 
 func (f *future) add(c callback) {
-	if f.first.empty() && len(f.more) == 0 {
+	if f.first.empty() && len(f.more()) == 0 {
 		f.first = c
 		return
 	}
-	f.more = append(f.more, c)
+	r := f.restOf()
+	r.more = append(r.more, c)
 }
 
 // remove drops the first callback that match accepts.
 func (f *future) remove(match func(callback) bool) bool {
 	if !f.first.empty() && match(f.first) {
 		f.first = callback{}
-		if len(f.more) > 0 {
-			f.first, f.more = f.more[0], f.more[1:]
+		if more := f.more(); len(more) > 0 {
+			f.first, f.rest.more = more[0], more[1:]
 		}
 		return true
 	}
-	for i, c := range f.more {
+	for i, c := range f.more() {
 		if match(c) {
-			f.more = append(f.more[:i], f.more[i+1:]...)
+			f.rest.more = slices.Delete(f.rest.more, i, i+1)
 			return true
 		}
 	}
@@ -240,7 +263,7 @@ func (f *future) removeCallback(id CallbackID) bool {
 }
 
 // hasWaiters reports whether anything waits for the future.
-func (f *future) hasWaiters() bool { return !f.first.empty() || len(f.more) > 0 }
+func (f *future) hasWaiters() bool { return !f.first.empty() || len(f.more()) > 0 }
 
 // addWaiter makes the loop resume t once the future is done.
 func (f *future) addWaiter(t *Task) { f.add(callback{cb: t}) }
@@ -251,7 +274,10 @@ func (f *future) removeWaiter(t *Task) {
 
 // finish sets the final state and schedules the waiters and callbacks.
 func (f *future) finish(state futureState, err error) {
-	f.state, f.err = state, err
+	f.state = state
+	if err != nil { // a store of nil over nil would still cost a GC write barrier
+		f.err = err
+	}
 	l := f.loop
 	if state == stateDone && err != nil {
 		if l.unretrieved == nil {
@@ -263,11 +289,11 @@ func (f *future) finish(state futureState, err error) {
 		l.ready.push(f.first.cb)
 		f.first = callback{}
 	}
-	if f.more != nil {
-		for _, c := range f.more {
+	if f.rest != nil {
+		for _, c := range f.rest.more {
 			l.ready.push(c.cb)
 		}
-		f.more = nil
+		f.rest.more = nil
 	}
 }
 

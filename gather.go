@@ -27,7 +27,7 @@ type Result[T any] struct {
 // others may still be finishing). Use GatherFuture to cancel a gather as
 // a group without cancelling the task that awaits it.
 func Gather[T any](t *Task, futs ...*Future[T]) ([]T, error) {
-	return Await(t, GatherFuture(t.loop, futs...))
+	return Await(t, GatherFuture(t.fut.loop, futs...))
 }
 
 // GatherSettled waits for every future in futs and returns all their
@@ -39,7 +39,7 @@ func Gather[T any](t *Task, futs ...*Future[T]) ([]T, error) {
 // running is cancelled; GatherSettled waits until all of them are done
 // and returns an error matching ErrCancelled.
 func GatherSettled[T any](t *Task, futs ...*Future[T]) ([]Result[T], error) {
-	return Await(t, GatherSettledFuture(t.loop, futs...))
+	return Await(t, GatherSettledFuture(t.fut.loop, futs...))
 }
 
 // GatherAny is Gather for awaitables of mixed types: it returns their
@@ -48,14 +48,14 @@ func GatherSettled[T any](t *Task, futs ...*Future[T]) ([]Result[T], error) {
 //
 // Cancellation: as for Gather.
 func GatherAny(t *Task, aws ...Awaitable) ([]any, error) {
-	return Await(t, GatherAnyFuture(t.loop, aws...))
+	return Await(t, GatherAnyFuture(t.fut.loop, aws...))
 }
 
 // GatherAnySettled is GatherSettled for awaitables of mixed types.
 //
 // Cancellation: as for GatherSettled.
 func GatherAnySettled(t *Task, aws ...Awaitable) ([]Result[any], error) {
-	return Await(t, GatherAnySettledFuture(t.loop, aws...))
+	return Await(t, GatherAnySettledFuture(t.fut.loop, aws...))
 }
 
 // GatherFuture returns a future of the gather of futs, the object that
@@ -189,7 +189,7 @@ func startGather(l *Loop, outer *future, children []*future, settled bool, setRe
 		}
 	}
 	g := &gatherer{outer: outer, children: children, settled: settled, setResult: setResult}
-	outer.cancelHook = g.cancel
+	outer.restOf().cancelHook = g.cancel
 	g.notes = make([]gatherNote, len(children))
 	var done []*future
 	for i, c := range children {

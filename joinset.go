@@ -35,7 +35,7 @@ type JoinSet[T any] struct {
 // tasks still in the set are cancelled. It does not suspend.
 func NewJoinSet[T any](t *Task) *JoinSet[T] {
 	s := &JoinSet[T]{owner: t}
-	s.scope = &CancelScope{loop: t.loop, owner: t, deadline: NoDeadline, reason: "join set aborted", state: scopeEntered}
+	s.scope = &CancelScope{loop: t.fut.loop, owner: t, deadline: NoDeadline, reason: "join set aborted", state: scopeEntered}
 	s.scope.attached = true
 	t.fut.addCallback(func() {
 		s.closed = true
@@ -55,7 +55,7 @@ func (s *JoinSet[T]) Spawn(fn func(t *Task) (T, error), opts ...TaskOption) *Fut
 			t.interrupt(s.scope.reason)
 		}
 	}))
-	f := CreateTask(s.owner.loop, fn, opts...)
+	f := CreateTask(s.owner.fut.loop, fn, opts...)
 	f.task.fut.addCallback(func() {
 		s.n--
 		s.scope.rootDone()
@@ -87,7 +87,7 @@ func (s *JoinSet[T]) JoinNext(t *Task) (*Future[T], error) {
 		if s.n == 0 {
 			return nil, ErrJoinSetEmpty
 		}
-		s.wake = &future{loop: t.loop}
+		s.wake = &future{loop: t.fut.loop}
 		err := t.await(s.wake)
 		s.wake = nil
 		if err != nil {
@@ -152,7 +152,7 @@ func (s *JoinSet[T]) drain(t *Task) error {
 	sh := shieldScope(t)
 	defer sh.leave(t)
 	for s.n > 0 {
-		s.wake = &future{loop: t.loop}
+		s.wake = &future{loop: t.fut.loop}
 		if err := t.await(s.wake); err != nil {
 			cerr = err
 		}

@@ -101,7 +101,7 @@ func (q *Queue[T]) Put(t *Task, v T) error {
 		if q.shutdown {
 			return ErrQueueShutdown
 		}
-		w := q.putters.newWaiter(t.loop)
+		w := q.putters.newWaiter(t.fut.loop)
 		q.putters.push(w)
 		if err := awaitWaiter(t, w); err != nil {
 			q.putters.remove(w)
@@ -146,7 +146,7 @@ func (q *Queue[T]) Get(t *Task) (T, error) {
 			var zero T
 			return zero, ErrQueueShutdown
 		}
-		w := q.getters.newWaiter(t.loop)
+		w := q.getters.newWaiter(t.fut.loop)
 		q.getters.push(w)
 		if err := awaitWaiter(t, w); err != nil {
 			q.getters.remove(w)

@@ -101,12 +101,12 @@ var errScopeExited = errors.New("aio: cancel scope exited")
 // unchanged (it is not turned into a timeout).
 func Timeout(t *Task, d time.Duration, fn func(t *Task) error) error {
 	t.checkRunning("Timeout")
-	now := t.loop.clock.read()
+	now := t.fut.loop.clock.read()
 	when := NoDeadline
 	if d < NoDeadline-now {
 		when = now + d
 	}
-	s := newCancelScope(t.loop, when)
+	s := newCancelScope(t.fut.loop, when)
 	return s.run(t, func(t *Task, _ *CancelScope) error { return fn(t) })
 }
 
@@ -116,7 +116,7 @@ func Timeout(t *Task, d time.Duration, fn func(t *Task) error) error {
 // Cancellation: as for Timeout.
 func TimeoutAt(t *Task, when time.Duration, fn func(t *Task) error) error {
 	t.checkRunning("TimeoutAt")
-	s := newCancelScope(t.loop, when)
+	s := newCancelScope(t.fut.loop, when)
 	return s.run(t, func(t *Task, _ *CancelScope) error { return fn(t) })
 }
 
@@ -130,7 +130,7 @@ func TimeoutAt(t *Task, when time.Duration, fn func(t *Task) error) error {
 // Cancellation: as for Timeout.
 func Scope(t *Task, fn func(t *Task, s *CancelScope) error) error {
 	t.checkRunning("Scope")
-	return newCancelScope(t.loop, NoDeadline).run(t, fn)
+	return newCancelScope(t.fut.loop, NoDeadline).run(t, fn)
 }
 
 // Shielded runs fn inside a scope that the cancellation of enclosing
@@ -143,7 +143,7 @@ func Scope(t *Task, fn func(t *Task, s *CancelScope) error) error {
 // Cancellation: only by Task.Cancel of t, as described.
 func Shielded(t *Task, fn func(t *Task) error) error {
 	t.checkRunning("Shielded")
-	s := newCancelScope(t.loop, NoDeadline)
+	s := newCancelScope(t.fut.loop, NoDeadline)
 	s.shield = true
 	return s.run(t, func(t *Task, _ *CancelScope) error { return fn(t) })
 }
@@ -309,8 +309,8 @@ func (s *CancelScope) propagate() {
 		s.cancel(s.cause.ctxCause())
 	}
 	for _, t := range s.roots {
-		if t.ctx != nil && t.ctx.rootCancel != nil {
-			t.ctx.rootCancel(s.cause.ctxCause())
+		if c := t.context(); c != nil && c.rootCancel != nil {
+			c.rootCancel(s.cause.ctxCause())
 		}
 		if t.scope == s {
 			t.interrupt(s.cause.reason)
@@ -352,8 +352,8 @@ func (t *Task) interrupt(msg string) {
 		t.setCancel(msg)
 		return
 	}
-	if t.waitingOn != nil {
-		t.waitingOn.cancelWait(t, msg)
+	if w := t.waitingOn(); w != nil {
+		w.cancelWait(t, msg)
 	}
 }
 
@@ -414,7 +414,7 @@ func (s *CancelScope) CancelledCaught() bool { return s.caught }
 // must finish even inside a cancelled scope (a task group's join, a
 // condition's re-acquire); the caller leaves it with s.leave(t).
 func shieldScope(t *Task) *CancelScope {
-	s := newCancelScope(t.loop, NoDeadline)
+	s := newCancelScope(t.fut.loop, NoDeadline)
 	s.shield = true
 	s.enter(t)
 	return s

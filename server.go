@@ -83,7 +83,7 @@ const (
 // an error matching ErrCancelled and nothing is left open.
 func CreateServer[P Protocol](t *Task, factory func() P, network, address string, opts ...NetOption) (*Server, error) {
 	t.checkRunning("CreateServer")
-	return createServer(t, t.loop, protocolFactory(factory), network, address, newNetConfig(opts))
+	return createServer(t, t.fut.loop, protocolFactory(factory), network, address, newNetConfig(opts))
 }
 
 // CreateUnixServer is CreateServer on a Unix-domain stream socket at path
@@ -94,7 +94,7 @@ func CreateServer[P Protocol](t *Task, factory func() P, network, address string
 // Cancellation: CreateUnixServer does not suspend.
 func CreateUnixServer[P Protocol](t *Task, factory func() P, path string, opts ...NetOption) (*Server, error) {
 	t.checkRunning("CreateUnixServer")
-	return createServer(nil, t.loop, protocolFactory(factory), "unix", path, newNetConfig(opts))
+	return createServer(nil, t.fut.loop, protocolFactory(factory), "unix", path, newNetConfig(opts))
 }
 
 func protocolFactory[P Protocol](factory func() P) func() Protocol {

@@ -154,7 +154,7 @@ func (w *fdWatcher) closeForLoop() {
 
 // waitFD suspends t until fd is ready for mode.
 func waitFD(t *Task, fd int, mode poll.Event) error {
-	l := t.loop
+	l := t.fut.loop
 	f := NewFuture[struct{}](l)
 	wake := func() {
 		if !f.Done() {

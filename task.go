@@ -20,23 +20,18 @@ import (
 type Task struct {
 	fut    *future
 	body   runner
-	loop   *Loop
 	id     uint64
-	labels *taskLabels // name and cancel message, made only when one is set
-	worker *worker
-
-	waitingOn waitable
+	extra  *taskExtra // name, cancel message, context: made only when one is set
+	worker *worker    // while the task runs or is suspended: its coroutine, and what it waits for
 	// The flags and the cancel count share one word: the task frame is
 	// allocated per spawn, and every word of it is GC work.
 	numCancels int32
-	liveIdx    int32 // 1 + the task's index in the loop's live set, 0 if not in it
 	mustCancel bool
 	started    bool
 	parked     bool
 	killed     bool
 
 	scope *CancelScope // innermost cancel scope the task is in (scope.go), nil for most tasks
-	ctx   *taskContext // made on first use of Context (context.go)
 }
 
 // runner is the typed half of a task: it runs the body and stores the value.
@@ -91,7 +86,7 @@ func Eager() TaskOption { return func(o *taskOptions) { o.eager = true } }
 // does not suspend t, so it needs no cancellation rule: cancelling t later
 // does not cancel the new task (use a TaskGroup or JoinSet for that).
 func Spawn[T any](t *Task, fn func(t *Task) (T, error), opts ...TaskOption) *Future[T] {
-	return CreateTask(t.loop, fn, opts...)
+	return CreateTask(t.fut.loop, fn, opts...)
 }
 
 // CreateTask is Spawn for code outside any task: a callback, or setup
@@ -102,7 +97,7 @@ func CreateTask[T any](l *Loop, fn func(t *Task) (T, error), opts ...TaskOption)
 	fr := &taskFrame[T]{fn: fn}
 	t := &fr.task
 	fr.future.loop, fr.future.task = l, t
-	t.fut, t.body, t.loop = &fr.future, fr, l
+	t.fut, t.body = &fr.future, fr
 	l.taskSeq++
 	t.id = l.taskSeq
 	var o taskOptions
@@ -124,7 +119,7 @@ func CreateTask[T any](l *Loop, fn func(t *Task) (T, error), opts ...TaskOption)
 }
 
 // run is the task's turn in the ready queue.
-func (t *Task) run() { t.loop.step(t) }
+func (t *Task) run() { t.fut.loop.step(t) }
 
 // step resumes t until it suspends or finishes.
 func (l *Loop) step(t *Task) {
@@ -163,8 +158,8 @@ type taskKilled struct{}
 
 // runBody runs the body inside the worker coroutine and completes the task.
 func (t *Task) runBody() {
-	if t.loop.debug != nil {
-		t.worker.goid = t.loop.debug.own()
+	if t.fut.loop.debug != nil {
+		t.worker.goid = t.fut.loop.debug.own()
 	}
 	var err error
 	ok := false
@@ -190,11 +185,13 @@ func (t *Task) runBody() {
 
 // complete records how the body ended.
 func (t *Task) complete(err error) {
-	t.loop.live.remove(t)
-	t.loop.debug.forget(t)
-	t.waitingOn = nil
-	if t.ctx != nil {
-		t.ctx.finish()
+	t.fut.loop.live.remove(t)
+	t.fut.loop.debug.forget(t)
+	if t.worker != nil && t.worker.waitingOn != nil {
+		t.worker.waitingOn = nil
+	}
+	if c := t.context(); c != nil {
+		c.finish()
 	}
 	switch {
 	case err == nil && !t.mustCancel:
@@ -212,8 +209,8 @@ func (t *Task) complete(err error) {
 // checkRunning panics unless t is the task running now: Await and Sleep
 // may only be called by the task's own body.
 func (t *Task) checkRunning(what string) {
-	if t.loop.current == t {
-		if t.loop.debug != nil && goid() != t.worker.goid {
+	if t.fut.loop.current == t {
+		if t.fut.loop.debug != nil && goid() != t.worker.goid {
 			panic(fmt.Sprintf("aio: %s on %s from a goroutine that is not the task's: "+
 				"only the task's own body may suspend it", what, t))
 		}
@@ -231,11 +228,11 @@ func (t *Task) suspend() {
 	if t.killed {
 		panic(taskKilled{})
 	}
-	if t.loop.debug != nil {
-		t.loop.debug.setWhere(t, callerOutsideAio())
+	if t.fut.loop.debug != nil {
+		t.fut.loop.debug.setWhere(t, callerOutsideAio())
 	}
 	t.parked = true
-	t.loop.live.add(t)
+	t.fut.loop.live.add(t)
 	if !t.worker.yield(sigSuspend) || t.killed {
 		panic(taskKilled{})
 	}
@@ -268,7 +265,7 @@ func AwaitAny(t *Task, aw Awaitable) error { return t.await(aw.base()) }
 
 func (t *Task) await(f *future) error {
 	t.checkRunning("Await")
-	if f.loop != t.loop {
+	if f.loop != t.fut.loop {
 		return fmt.Errorf("aio: Await: the future belongs to another loop")
 	}
 	if f == t.fut {
@@ -276,7 +273,7 @@ func (t *Task) await(f *future) error {
 	}
 	if f.state == statePending {
 		f.addWaiter(t)
-		t.waitingOn = f
+		t.worker.waitingOn = f
 		if t.mustCancel && f.CancelWith(t.cancelMessage()) {
 			t.mustCancel = false
 		} else if t.scope != nil && t.scope.eff && !f.CancelWith(t.scope.cause.reason) {
@@ -284,11 +281,11 @@ func (t *Task) await(f *future) error {
 			// is cancelled as for a pending Cancel; one that refuses is
 			// not waited for.
 			f.removeWaiter(t)
-			t.waitingOn = nil
+			t.worker.waitingOn = nil
 			return t.scope.err()
 		}
 		t.suspend()
-		t.waitingOn = nil
+		t.worker.waitingOn = nil
 		if t.mustCancel {
 			t.mustCancel = false
 			return cancelledErr(t.cancelMessage())
@@ -310,15 +307,15 @@ func (f *future) describe() string { return "awaiting " + f.String() }
 // Sleep panics if t is not the task running now (see Task).
 func Sleep(t *Task, d time.Duration) error {
 	t.checkRunning("Sleep")
-	l := t.loop
+	l := t.fut.loop
 	if d <= 0 || t.mustCancel || (t.scope != nil && t.scope.eff) {
 		l.ready.push(t)
 		t.suspend()
 	} else {
 		h := l.wakeTaskAt(l.clock.read()+d, t)
-		t.waitingOn = h
+		t.worker.waitingOn = h
 		t.suspend()
-		t.waitingOn = nil
+		t.worker.waitingOn = nil
 	}
 	if t.mustCancel {
 		t.mustCancel = false
@@ -356,10 +353,10 @@ func (t *Task) CancelWith(msg string) bool {
 		return false
 	}
 	t.numCancels++
-	if t.ctx != nil {
-		t.ctx.cancelled(msg)
+	if c := t.context(); c != nil {
+		c.cancelled(msg)
 	}
-	if t.waitingOn != nil && t.waitingOn.cancelWait(t, msg) {
+	if w := t.waitingOn(); w != nil && w.cancelWait(t, msg) {
 		return true
 	}
 	t.setCancel(msg)
@@ -385,47 +382,65 @@ func (t *Task) Uncancel() int {
 
 // Name returns the task's name.
 func (t *Task) Name() string {
-	if t.labels == nil || t.labels.name == "" {
+	if t.extra == nil || t.extra.name == "" {
 		return "Task-" + strconv.FormatUint(t.id, 10)
 	}
-	return t.labels.name
+	return t.extra.name
 }
 
 // SetName renames the task.
 func (t *Task) SetName(name string) { t.label().name = name }
 
-// taskLabels holds the strings a task rarely has, out of the task frame
-// that every spawn allocates.
-type taskLabels struct {
+// taskExtra holds what a task rarely has, out of the task frame that
+// every spawn allocates.
+type taskExtra struct {
 	name      string
 	cancelMsg string
+	ctx       *taskContext // made on first use of Context (context.go)
 }
 
-func (t *Task) label() *taskLabels {
-	if t.labels == nil {
-		t.labels = &taskLabels{}
+func (t *Task) label() *taskExtra {
+	if t.extra == nil {
+		t.extra = &taskExtra{}
 	}
-	return t.labels
+	return t.extra
+}
+
+// context returns the task's context state, nil until Context is first
+// called.
+func (t *Task) context() *taskContext {
+	if t.extra == nil {
+		return nil
+	}
+	return t.extra.ctx
+}
+
+// waitingOn returns what the suspended task waits for, or nil.
+func (t *Task) waitingOn() waitable {
+	if t.worker == nil {
+		return nil
+	}
+	return t.worker.waitingOn
 }
 
 // setCancel records a cancel request to deliver at the next await.
 func (t *Task) setCancel(msg string) {
 	t.mustCancel = true
-	if msg != "" || t.labels != nil {
+	if msg != "" || t.extra != nil {
 		t.label().cancelMsg = msg
 	}
 }
 
 // cancelMessage is the message of the last cancel request.
 func (t *Task) cancelMessage() string {
-	if t.labels == nil {
+	if t.extra == nil {
 		return ""
 	}
-	return t.labels.cancelMsg
+	return t.extra.cancelMsg
 }
 
 // Loop returns the loop the task runs on.
-func (t *Task) Loop() *Loop { return t.loop }
+func (t *Task) Loop() *Loop { return t.fut.loop }
 
 // Done reports whether the task has finished.
 func (t *Task) Done() bool { return t.fut.Done() }
@@ -468,7 +483,7 @@ func (t *Task) State() TaskState {
 		return TaskCancelled
 	case t.fut.state == stateDone:
 		return TaskDone
-	case t.loop.current == t:
+	case t.fut.loop.current == t:
 		return TaskRunning
 	}
 	return TaskPending
@@ -482,10 +497,10 @@ func (t *Task) Where() string {
 		return ""
 	}
 	what := "ready to run"
-	if t.waitingOn != nil {
-		what = t.waitingOn.describe()
+	if w := t.waitingOn(); w != nil {
+		what = w.describe()
 	}
-	if where := t.loop.debug.whereOf(t); where != "" {
+	if where := t.fut.loop.debug.whereOf(t); where != "" {
 		what += " at " + where
 	}
 	return what
@@ -509,7 +524,7 @@ func AllTasks(l *Loop) []*Task {
 			out = append(out, t) // fresh: never ran, so never in the live set
 		}
 	}
-	if t := l.current; t != nil && t.liveIdx == 0 && t.fut.state == statePending {
+	if t := l.current; t != nil && t.worker.liveIdx == 0 && t.fut.state == statePending {
 		out = append(out, t)
 	}
 	slices.SortFunc(out, func(a, b *Task) int { return cmp.Compare(a.id, b.id) })
@@ -520,26 +535,28 @@ func AllTasks(l *Loop) []*Task {
 // eager task, and are not done: with the fresh tasks of the ready queue
 // and the running one, every task not done. A task that runs to its end
 // without suspending, the common case of a spawned task, never enters
-// it, so it costs no bookkeeping (and no GC write barriers).
+// it, so it costs no bookkeeping (and no GC write barriers). A task in
+// the set has a worker, which holds its index.
 type taskSet struct{ tasks []*Task }
 
+// add adds t, which runs or is suspended, if it is not in the set yet.
 func (s *taskSet) add(t *Task) {
-	if t.liveIdx == 0 {
+	if t.worker.liveIdx == 0 {
 		s.tasks = append(s.tasks, t)
-		t.liveIdx = int32(len(s.tasks))
+		t.worker.liveIdx = int32(len(s.tasks))
 	}
 }
 
 func (s *taskSet) remove(t *Task) {
-	i := int(t.liveIdx) - 1
-	if i < 0 {
+	if t.worker == nil || t.worker.liveIdx == 0 {
 		return
 	}
+	i := int(t.worker.liveIdx) - 1
 	last := s.tasks[len(s.tasks)-1]
-	s.tasks[i], last.liveIdx = last, int32(i+1)
+	s.tasks[i], last.worker.liveIdx = last, int32(i+1)
 	s.tasks[len(s.tasks)-1] = nil
 	s.tasks = s.tasks[:len(s.tasks)-1]
-	t.liveIdx = 0
+	t.worker.liveIdx = 0
 }
 
 // applyTaskOptions keeps the escape of o (an indirect call takes &o) off

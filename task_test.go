@@ -3,6 +3,7 @@ package aio
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -389,6 +390,54 @@ func TestTaskDoneCallback(t *testing.T) {
 	l.RunForever()
 	if got != "done Task-1 bobby" {
 		t.Fatalf("%q", got)
+	}
+}
+
+// AllTasks finds every kind of task not done: suspended, fresh (in the
+// ready queue, never run), running, and interrupted by an eager task.
+func TestAllTasksEveryKind(t *testing.T) {
+	l := newTestLoop(t)
+	_, err := runMain(t, l, func(main *Task) (int, error) {
+		sleeper := Spawn(main, func(t *Task) (int, error) { return 0, Sleep(t, time.Hour) }, Name("sleeper"))
+		if err := Sleep(main, 0); err != nil {
+			return 0, err
+		}
+		fresh := Spawn(main, func(t *Task) (int, error) { return 0, nil }, Name("fresh"))
+		var seen []*Task
+		eager := Spawn(main, func(t *Task) (int, error) {
+			seen = AllTasks(l)
+			return 0, nil
+		}, Eager(), Name("eager"))
+		want := []*Task{main, sleeper.Task(), fresh.Task(), eager.Task()}
+		if !slices.Equal(seen, want) {
+			return 0, fmt.Errorf("AllTasks inside the eager task = %v, want %v", seen, want)
+		}
+		if got := AllTasks(l); !slices.Equal(got, want[:3]) {
+			return 0, fmt.Errorf("AllTasks after it = %v, want %v", got, want[:3])
+		}
+		sleeper.Cancel()
+		_, err := Await(main, fresh)
+		if got := AllTasks(l); !slices.Equal(got, want[:1]) || err != nil {
+			return 0, fmt.Errorf("AllTasks at the end = %v (%v), want only main", got, err)
+		}
+		return 0, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A task that never started is reported at close and its body never runs.
+func TestCloseDropsFreshTasks(t *testing.T) {
+	var rec recorder
+	l, _ := NewLoop(rec.handler())
+	ran := false
+	f := CreateTask(l, func(t *Task) (int, error) { ran = true; return 0, nil })
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if ran || !f.Cancelled() || !strings.Contains(rec.messages(), "destroyed but it is pending") {
+		t.Fatalf("ran=%v cancelled=%v reports %q", ran, f.Cancelled(), rec.messages())
 	}
 }
 

@@ -57,7 +57,7 @@ type TaskGroup struct {
 func Group(t *Task, body func(t *Task, g *TaskGroup) error) error {
 	t.checkRunning("Group")
 	g := &TaskGroup{parent: t}
-	s := newCancelScope(t.loop, NoDeadline)
+	s := newCancelScope(t.fut.loop, NoDeadline)
 	s.reason = "task group aborted"
 	s.enter(t)
 	g.scope = s
@@ -138,7 +138,7 @@ func (g *TaskGroup) join(t *Task) (cancelled error) {
 	sh := shieldScope(t)
 	defer sh.leave(t)
 	for g.n > 0 {
-		g.wake = &future{loop: t.loop}
+		g.wake = &future{loop: t.fut.loop}
 		if err := t.await(g.wake); err != nil && errors.Is(err, ErrCancelled) {
 			cancelled = err
 			if !g.aborting {
@@ -166,7 +166,7 @@ func SpawnIn[T any](g *TaskGroup, fn func(t *Task) (T, error), opts ...TaskOptio
 		panic("aio: SpawnIn: the task group has finished")
 	}
 	opts = append(opts[:len(opts):len(opts)], taskHook(g.adopt))
-	f := CreateTask(g.parent.loop, fn, opts...)
+	f := CreateTask(g.parent.fut.loop, fn, opts...)
 	f.task.fut.addCallback(func() { g.childDone(f.task) })
 	return f
 }
@@ -204,7 +204,7 @@ func (g *TaskGroup) childDone(t *Task) {
 	}
 	g.errs = append(g.errs, err)
 	if g.parent.fut.state != statePending {
-		g.parent.loop.CallExceptionHandler(ExceptionContext{
+		g.parent.fut.loop.CallExceptionHandler(ExceptionContext{
 			Message: "task in a task group failed after its parent finished", Err: err, Task: t,
 		})
 		return

@@ -59,7 +59,7 @@ func Wait[F Awaitable](t *Task, fs []F, when ReturnWhen, timeout time.Duration) 
 	if when > FirstException {
 		return nil, nil, fmt.Errorf("aio: Wait: invalid ReturnWhen %d", uint8(when))
 	}
-	l := t.loop
+	l := t.fut.loop
 	waiter := &future{loop: l}
 	counter := len(fs)
 	release := func() {
@@ -148,7 +148,7 @@ func WaitFor[T any](t *Task, f *Future[T], timeout time.Duration) (T, error) {
 // itself, so that the wait stays cancellable (asyncio's
 // _cancel_and_wait).
 func cancelAndWait(t *Task, f *future) error {
-	waiter := &future{loop: t.loop}
+	waiter := &future{loop: t.fut.loop}
 	id := f.addCallback(func() {
 		if waiter.state == statePending {
 			waiter.finish(stateDone, nil)
@@ -181,7 +181,7 @@ func AsCompleted[T any](t *Task, futs []*Future[T], timeout time.Duration) iter.
 	return func(yield func(T, error) bool) {
 		t.checkRunning("AsCompleted")
 		var zero T
-		l := t.loop
+		l := t.fut.loop
 		var (
 			ready    []*Future[T]
 			waiter   *future

@@ -71,7 +71,7 @@ func awaitWaiter(t *Task, f *future) error { return t.await(f) }
 // waiter had been woken, even if t was cancelled at the same time: a
 // primitive that handed something over with the wake-up then passes it on.
 func (q *waitQueue) wait(t *Task) (woken bool, err error) {
-	w := q.newWaiter(t.loop)
+	w := q.newWaiter(t.fut.loop)
 	q.push(w)
 	err = awaitWaiter(t, w)
 	q.remove(w)
