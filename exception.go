@@ -106,5 +106,5 @@ func (l *Loop) kill(t *Task) {
 		return
 	}
 	t.parked = true
-	l.step(t)
+	l.step(t, false)
 }

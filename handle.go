@@ -45,7 +45,7 @@ func (h *Handle) run() {
 	switch {
 	case h.Cancelled():
 	case h.task != nil:
-		h.loop.step(h.task)
+		h.loop.step(h.task, true)
 	default:
 		h.loop.runCallback(h.fn, h)
 	}

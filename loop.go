@@ -281,7 +281,7 @@ func (l *Loop) runReady() {
 		l.passLeft--
 		switch it := l.ready.pop().(type) {
 		case *Task:
-			l.step(it)
+			l.step(it, true)
 		case *Handle:
 			it.run()
 		default:

@@ -111,7 +111,7 @@ func CreateTask[T any](l *Loop, fn func(t *Task) (T, error), opts ...TaskOption)
 		h(t)
 	}
 	if o.eager && l.running {
-		l.step(t)
+		l.step(t, false)
 	} else {
 		l.ready.push(t)
 	}
@@ -119,10 +119,14 @@ func CreateTask[T any](l *Loop, fn func(t *Task) (T, error), opts ...TaskOption)
 }
 
 // run is the task's turn in the ready queue.
-func (t *Task) run() { t.fut.loop.step(t) }
+func (t *Task) run() { t.fut.loop.step(t, true) }
 
-// step resumes t until it suspends or finishes.
-func (l *Loop) step(t *Task) {
+// step resumes t until it suspends or finishes. fromLoop says the loop's
+// own pass resumes it (runReady), not an eager start or a kill: only then
+// may its worker go on to run the pass's next fresh tasks itself, since
+// otherwise a caller (the callback or task that started it eagerly) waits
+// for control to come back.
+func (l *Loop) step(t *Task, fromLoop bool) {
 	if t.fut.state != statePending || (t.started && !t.parked) {
 		return
 	}
@@ -136,7 +140,7 @@ func (l *Loop) step(t *Task) {
 	if prev != nil {
 		l.live.add(prev) // interrupted by an eager task: no longer l.current
 	}
-	w.chain = prev == nil
+	w.chain = fromLoop
 	l.current = t
 	var start time.Time
 	if l.debug != nil {

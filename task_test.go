@@ -496,3 +496,26 @@ func TestManyTasksReuseWorkers(t *testing.T) {
 		t.Fatalf("idle pool holds %d workers", n)
 	}
 }
+
+// An eager task started by a plain callback hands control back to that
+// callback when it ends: the callback's rest runs before the next ready
+// task, as in CPython 3.12.
+func TestEagerTaskInCallbackKeepsOrder(t *testing.T) {
+	l := newTestLoop(t)
+	var order []string
+	note := func(s string) func(*Task) (int, error) {
+		return func(*Task) (int, error) { order = append(order, s); return 0, nil }
+	}
+	l.CallSoon(func() {
+		CreateTask(l, note("eager"), Eager())
+		order = append(order, "callback rest")
+	})
+	CreateTask(l, note("next task"))
+	l.CallSoon(l.Stop)
+	if err := l.RunForever(); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"eager", "callback rest", "next task"}; !slices.Equal(order, want) {
+		t.Fatalf("order %q, want %q", order, want)
+	}
+}
