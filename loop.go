@@ -195,6 +195,34 @@ func (l *Loop) runOnce() {
 	l.runReady()
 }
 
+// passInline runs the loop's next pass on the coroutine of t, which yields
+// with nothing else to run, so that t goes on without a coroutine switch.
+// It reports whether it did; if not, t must suspend as usual.
+//
+// A switch would hand control to the loop and back for nothing: t would
+// be the first callback of the next pass, and everything else in it comes
+// from that pass's inbox, poll and timers. So the pass does exactly that
+// here: it drains the inbox, polls IO without blocking (handlers run now,
+// as they would before t), moves due timers to the ready queue, and lets
+// t go on first, leaving the rest of the pass to run when t next suspends.
+// It applies only when the loop's pass resumed t directly (an eagerly
+// started task's caller waits for control to come back), nothing else is
+// ready, the loop is not stopping, and debug mode (which times each step)
+// is off.
+func (l *Loop) passInline(t *Task) bool {
+	if l.debug != nil || l.stopping || l.passLeft > 0 || l.ready.len() > 0 || !t.worker.chain {
+		return false
+	}
+	l.live.add(t) // not current while the pass's IO handlers run, yet not done
+	l.current = nil
+	l.drainInbox()
+	l.poll(0)
+	l.fireTimers()
+	l.current = t
+	l.passLeft = l.ready.len()
+	return true
+}
+
 // pollTimeout says how long the poll may block: not at all when callbacks
 // are ready or the loop is stopping, until the next timer, or forever.
 func (l *Loop) pollTimeout() time.Duration {

@@ -313,8 +313,10 @@ func Sleep(t *Task, d time.Duration) error {
 	t.checkRunning("Sleep")
 	l := t.fut.loop
 	if d <= 0 || t.mustCancel || (t.scope != nil && t.scope.eff) {
-		l.ready.push(t)
-		t.suspend()
+		if !l.passInline(t) {
+			l.ready.push(t)
+			t.suspend()
+		}
 	} else {
 		h := l.wakeTaskAt(l.clock.read()+d, t)
 		t.worker.waitingOn = h

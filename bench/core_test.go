@@ -200,6 +200,54 @@ func BenchmarkCoreSwitch(b *testing.B) {
 	})
 }
 
+// BenchmarkCoreHandoff: two tasks alternate with Sleep(t, 0), so every
+// Sleep is a real switch: the task suspends, the loop resumes the other.
+// One op is one Sleep (one switch from a task to the other); the goroutine
+// version is a channel ping-pong, one op per one-way send.
+func BenchmarkCoreHandoff(b *testing.B) {
+	b.Run("impl=aio", func(b *testing.B) {
+		b.ReportAllocs()
+		sleeper := func(n int) func(t *aio.Task) (struct{}, error) {
+			return func(t *aio.Task) (struct{}, error) {
+				for range n {
+					if err := aio.Sleep(t, 0); err != nil {
+						return struct{}{}, err
+					}
+				}
+				return struct{}{}, nil
+			}
+		}
+		b.ResetTimer()
+		coreRunMain(b, func(t *aio.Task) (struct{}, error) {
+			x := aio.Spawn(t, sleeper(b.N/2))
+			y := aio.Spawn(t, sleeper(b.N-b.N/2))
+			if _, err := aio.Await(t, x); err != nil {
+				return struct{}{}, err
+			}
+			_, err := aio.Await(t, y)
+			return struct{}{}, err
+		})
+	})
+	b.Run("impl=goroutine", func(b *testing.B) {
+		b.ReportAllocs()
+		ping, pong := make(chan struct{}), make(chan struct{})
+		go func() {
+			for range ping {
+				pong <- struct{}{}
+			}
+			close(pong)
+		}()
+		b.ResetTimer()
+		for range b.N / 2 {
+			ping <- struct{}{}
+			<-pong
+		}
+		b.StopTimer()
+		close(ping)
+		<-pong
+	})
+}
+
 // BenchmarkCoreCallSoon: CallSoon of a callback and its run; one op is one
 // callback. Up to 1M callbacks are queued, then one pass of the loop runs
 // them all. The goroutine equivalent sends funcs over a buffered channel

@@ -9,7 +9,10 @@ Workloads (one op, as in the Go benchmarks):
   spawn     create_task of a trivial coroutine + its completion; batches of
             10,000 tasks, awaiting the last of each batch
   await     await of a future that is already done
-  switch    await asyncio.sleep(0): one suspend/resume round trip
+  switch    await asyncio.sleep(0): one suspend/resume round trip, with
+            nothing else ready
+  handoff   two tasks alternating await asyncio.sleep(0): one op is one
+            sleep(0), i.e. one switch from a task to the other
   callsoon  loop.call_soon of a no-op callback + its run; all queued, then
             one pass of the loop runs them
   timers    1M loop.call_later(3600, cb) + handle.cancel(), then one pass
@@ -73,6 +76,22 @@ async def switch(n):
     return time.perf_counter_ns() - start
 
 
+async def _sleeper(n):
+    sleep = asyncio.sleep
+    for _ in range(n):
+        await sleep(0)
+
+
+async def handoff(n):
+    loop = asyncio.get_running_loop()
+    start = time.perf_counter_ns()
+    a = loop.create_task(_sleeper(n // 2))
+    b = loop.create_task(_sleeper(n - n // 2))
+    await a
+    await b
+    return time.perf_counter_ns() - start
+
+
 def run_one_pass(loop):
     loop.call_soon(loop.stop)
     loop.run_forever()
@@ -105,6 +124,7 @@ WORKLOADS = {
     "spawn": (1_000_000, "coro", spawn),
     "await": (1_000_000, "coro", await_done),
     "switch": (1_000_000, "coro", switch),
+    "handoff": (1_000_000, "coro", handoff),
     "callsoon": (1_000_000, "loop", callsoon),
     "timers": (TIMERS_PER_OP, "loop", timers),
 }

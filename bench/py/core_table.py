@@ -41,7 +41,10 @@ SUITES = {
             Row("spawn", "spawn + complete a trivial task (per task)", "CoreSpawn",
                 max_ns=150, max_allocs=1),
             Row("await", "await an already-done future (per await)", "CoreAwaitDone"),
-            Row("switch", "`Sleep(t, 0)` suspend/resume round trip", "CoreSwitch", max_ns=100),
+            Row("switch", "`Sleep(t, 0)` round trip, nothing else ready (the next pass runs "
+                "inline: no coroutine switch)", "CoreSwitch", max_ns=100),
+            Row("handoff", "2 tasks alternating `Sleep(t, 0)` (per switch from one task to "
+                "the other)", "CoreHandoff"),
             Row("callsoon", "`CallSoon` + run (per callback, 1M queued)", "CoreCallSoon"),
             Row("timers", "1M `CallLater` + `Cancel` (total for 1M)", "CoreCallLaterCancel1M",
                 max_ns=0.3e9, unit="ms"),
@@ -50,13 +53,14 @@ SUITES = {
             "spawn": "`go wg.Done()` + `wg.Wait()`",
             "await": "receive from a closed channel",
             "switch": "ping-pong on 2 unbuffered channels",
+            "handoff": "ping-pong on 2 unbuffered channels, per one-way send",
             "callsoon": "`func()` over a buffered channel (cap 1024) to a goroutine",
             "timers": "`time.AfterFunc` + `Stop`",
         },
         "goroutine_ratio": False,
         "extra": [
             ("CoreSpawn", "aio_eager", "spawn with `aio.Eager()`, per task"),
-            ("CoreSwitch", "iter_pull", "switch: bare `iter.Pull` next+yield (the floor under aio's switch)"),
+            ("CoreSwitch", "iter_pull", "bare `iter.Pull` next+yield (the floor under any coroutine switch)"),
             ("CoreSwitch", "gosched", "switch: `runtime.Gosched()`"),
         ],
     },
