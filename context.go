@@ -167,7 +167,7 @@ func WithContext(ctx context.Context) TaskOption {
 // taskHook makes a TaskOption that runs h on the new task before it is
 // scheduled.
 func taskHook(h func(t *Task)) TaskOption {
-	return func(o *taskOptions) { o.hooks = append(o.hooks, h) }
+	return TaskOption{hook: h}
 }
 
 // bindContext makes ctx the parent of t's context and cancels t when ctx

@@ -61,24 +61,27 @@ type waitable interface {
 	describe() string
 }
 
-// TaskOption configures a task made by Spawn or CreateTask.
-type TaskOption func(*taskOptions)
-
-type taskOptions struct {
+// TaskOption configures a task made by Spawn or CreateTask. The zero
+// TaskOption does nothing.
+//
+// An option is a plain value, not a function, so that passing options
+// allocates nothing: the options slice of a Spawn call stays on the
+// caller's stack.
+type TaskOption struct {
 	name  string
 	eager bool
-	hooks []func(*Task) // run on the new task before it is scheduled (task groups, WithContext)
+	hook  func(*Task) // run on the new task before it is scheduled (task groups, WithContext)
 }
 
 // Name names the task (asyncio's create_task(name=...)). Unnamed tasks
 // are called "Task-N".
-func Name(name string) TaskOption { return func(o *taskOptions) { o.name = name } }
+func Name(name string) TaskOption { return TaskOption{name: name} }
 
 // Eager starts the task at once, inside the Spawn call, instead of in the
 // next pass of the loop (CPython 3.12's eager tasks). A task that finishes
 // before its first suspension never touches the scheduler. On a loop that
 // is not running the option does nothing.
-func Eager() TaskOption { return func(o *taskOptions) { o.eager = true } }
+func Eager() TaskOption { return TaskOption{eager: true} }
 
 // Spawn starts fn as a new task on t's loop and returns its result future
 // (asyncio.create_task). The new task runs concurrently with t: it starts
@@ -100,17 +103,19 @@ func CreateTask[T any](l *Loop, fn func(t *Task) (T, error), opts ...TaskOption)
 	t.fut, t.body = &fr.future, fr
 	l.taskSeq++
 	t.id = l.taskSeq
-	var o taskOptions
-	if len(opts) > 0 {
-		o = applyTaskOptions(opts)
+	eager := false
+	for _, o := range opts {
+		if o.name != "" {
+			t.label().name = o.name
+		}
+		eager = eager || o.eager
 	}
-	if o.name != "" {
-		t.label().name = o.name
+	for _, o := range opts {
+		if o.hook != nil {
+			o.hook(t)
+		}
 	}
-	for _, h := range o.hooks {
-		h(t)
-	}
-	if o.eager && l.running {
+	if eager && l.running {
 		l.step(t, false)
 	} else {
 		l.ready.push(t)
@@ -563,14 +568,4 @@ func (s *taskSet) remove(t *Task) {
 	s.tasks[len(s.tasks)-1] = nil
 	s.tasks = s.tasks[:len(s.tasks)-1]
 	t.worker.liveIdx = 0
-}
-
-// applyTaskOptions keeps the escape of o (an indirect call takes &o) off
-// the common path: CreateTask without options allocates only its frame.
-func applyTaskOptions(opts []TaskOption) taskOptions {
-	var o taskOptions
-	for _, opt := range opts {
-		opt(&o)
-	}
-	return o
 }

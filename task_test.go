@@ -519,3 +519,53 @@ func TestEagerTaskInCallbackKeepsOrder(t *testing.T) {
 		t.Fatalf("order %q, want %q", order, want)
 	}
 }
+
+// The hot paths of the core allocate what the benchmarks claim: one
+// allocation per spawned task (options included), none per Sleep(t, 0)
+// switch, none per await of a done future.
+func TestCoreAllocs(t *testing.T) {
+	l := newTestLoop(t)
+	_, err := runMain(t, l, func(tk *Task) (int, error) {
+		nop := func(*Task) (int, error) { return 1, nil }
+		var err error
+		var partner *Future[int]
+		stop := false
+		checks := []struct {
+			what string
+			want float64
+			fn   func()
+		}{
+			{"Spawn", 1, func() { Spawn(tk, nop) }},
+			{"Spawn with Eager", 1, func() { Spawn(tk, nop, Eager()) }},
+			{"Sleep(t, 0) alone", 0, func() { err = errors.Join(err, Sleep(tk, 0)) }},
+			{"Sleep(t, 0) switching to another task", 0, func() {
+				if partner == nil {
+					partner = Spawn(tk, func(t *Task) (int, error) {
+						for !stop {
+							if err := Sleep(t, 0); err != nil {
+								return 0, err
+							}
+						}
+						return 0, nil
+					})
+				}
+				err = errors.Join(err, Sleep(tk, 0))
+			}},
+		}
+		done := Spawn(tk, nop)
+		for _, c := range checks {
+			if got := testing.AllocsPerRun(1000, c.fn); got != c.want {
+				return 0, fmt.Errorf("%s: %v allocations, want %v", c.what, got, c.want)
+			}
+		}
+		if got := testing.AllocsPerRun(1000, func() { Await(tk, done) }); got != 0 {
+			return 0, fmt.Errorf("await of a done future: %v allocations", got)
+		}
+		stop = true
+		_, perr := Await(tk, partner)
+		return 0, errors.Join(err, perr)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
