@@ -42,8 +42,16 @@ type Loop struct {
 	current  *Task
 	passLeft int // ready items left in this pass (runReady; workers chain fresh tasks)
 	taskSeq  uint64
-	live     taskSet // tasks not done that have suspended (task.go)
-	workers  []*worker
+	live     taskSet   // tasks not done that have suspended (task.go)
+	workers  []*worker // idle ones (coroutine.go)
+
+	// Coroutine switching (coroutine.go): home stands for the goroutine
+	// that runs the loop, g for the goroutine running now, handback for
+	// what the last task to run reports to its stepper; bounced and
+	// stopper steer the goroutine an ending worker wakes.
+	home, g          *worker
+	handback         handback
+	bounced, stopper *worker
 
 	inboxMu      sync.Mutex
 	inbox        []*Handle
@@ -72,6 +80,8 @@ func NewLoop(opts ...Option) (*Loop, error) {
 	}
 	l := &Loop{cfg: newConfig(opts), poller: p, events: make([]poll.Ready, 128)}
 	l.io.loop = l
+	l.home = &worker{l: l}
+	l.g = l.home
 	l.clock = clock{virtual: l.cfg.virtual, start: time.Now(), autojump: l.cfg.autojump}
 	l.handler = l.cfg.handler
 	if l.cfg.debug {
@@ -171,7 +181,7 @@ func (l *Loop) Close() error {
 	l.ready.clear()
 	l.timers = timerHeap{}
 	for _, w := range l.workers {
-		w.stop()
+		l.stopWorker(w)
 	}
 	l.workers = nil
 	if l.signals != nil {
@@ -210,15 +220,30 @@ func (l *Loop) runOnce() {
 // ready, the loop is not stopping, and debug mode (which times each step)
 // is off.
 func (l *Loop) passInline(t *Task) bool {
-	if l.debug != nil || l.stopping || l.passLeft > 0 || l.ready.len() > 0 || !t.worker.chain {
+	if l.passLeft > 0 || l.ready.len() > 0 || !t.worker.chain {
 		return false
 	}
 	l.live.add(t) // not current while the pass's IO handlers run, yet not done
+	return l.passHead()
+}
+
+// passHead begins the loop's next pass on the goroutine running now, a
+// task's that yields or suspends at the end of a pass, as runOnce would
+// when callbacks are ready: it drains the threadsafe inbox, polls IO
+// without blocking (handlers run now, with no current task), and moves due
+// timers to the ready queue. It reports false, doing nothing, when the
+// loop must see the pass end itself: it is stopping (RunForever returns
+// after the pass), or in debug mode (which times each step).
+func (l *Loop) passHead() bool {
+	if l.debug != nil || l.stopping {
+		return false
+	}
+	cur := l.current
 	l.current = nil
 	l.drainInbox()
 	l.poll(0)
 	l.fireTimers()
-	l.current = t
+	l.current = cur
 	l.passLeft = l.ready.len()
 	return true
 }

@@ -145,20 +145,23 @@ func (l *Loop) step(t *Task, fromLoop bool) {
 	if prev != nil {
 		l.live.add(prev) // interrupted by an eager task: no longer l.current
 	}
-	w.chain = fromLoop
+	me := l.g
+	w.returnTo, w.chain = me, fromLoop
 	l.current = t
 	var start time.Time
 	if l.debug != nil {
 		start = time.Now()
 	}
-	sig, ok := w.next()
+	l.switchTo(me, w)
+	// Control is back: t, or the last task it handed control to (see
+	// coroutine.go), suspended or finished.
 	l.current = prev
 	if l.debug != nil {
 		l.debug.checkSlow(l, start, t)
 	}
-	if sig == sigDone || !ok {
-		t.worker = nil
-		l.putWorker(w)
+	if hb := l.handback; hb.done {
+		l.handback = handback{}
+		l.putWorker(hb.w)
 	}
 }
 
@@ -241,8 +244,19 @@ func (t *Task) suspend() {
 		t.fut.loop.debug.setWhere(t, callerOutsideAio())
 	}
 	t.parked = true
-	t.fut.loop.live.add(t)
-	if !t.worker.yield(sigSuspend) || t.killed {
+	l := t.fut.loop
+	l.live.add(t)
+	w := t.worker
+	if next := w.nextIfChained(); next == t {
+		t.parked = false // its own turn came first: no switch
+		l.current = t
+	} else if next != nil {
+		l.resume(w, next) // straight to the pass's next task
+	} else {
+		l.handback = handback{w: w}
+		l.switchTo(w, w.returnTo)
+	}
+	if t.killed {
 		panic(taskKilled{})
 	}
 }
