@@ -238,12 +238,14 @@ func (l *Loop) passHead() bool {
 	if l.debug != nil || l.stopping {
 		return false
 	}
-	cur := l.current
-	l.current = nil
-	l.drainInbox()
-	l.poll(0)
-	l.fireTimers()
-	l.current = cur
+	if l.nfds > 0 || l.inboxPending.Load() || l.timers.len() > 0 { // spare the calls when there is nothing to look at
+		cur := l.current
+		l.current = nil
+		l.drainInbox()
+		l.poll(0)
+		l.fireTimers()
+		l.current = cur
+	}
 	l.passLeft = l.ready.len()
 	return true
 }

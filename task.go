@@ -220,9 +220,20 @@ func (t *Task) complete(err error) {
 
 // checkRunning panics unless t is the task running now: Await and Sleep
 // may only be called by the task's own body.
+//
+// The common case (t runs, no debug mode) is small enough to inline;
+// everything else is in misuse.
 func (t *Task) checkRunning(what string) {
+	if l := t.fut.loop; l.current != t || l.debug != nil {
+		t.misuse(what)
+	}
+}
+
+// misuse panics unless t is the running task and, in debug mode, called
+// from its own goroutine.
+func (t *Task) misuse(what string) {
 	if t.fut.loop.current == t {
-		if t.fut.loop.debug != nil && goid() != t.worker.goid {
+		if goid() != t.worker.goid {
 			panic(fmt.Sprintf("aio: %s on %s from a goroutine that is not the task's: "+
 				"only the task's own body may suspend it", what, t))
 		}
@@ -332,7 +343,7 @@ func Sleep(t *Task, d time.Duration) error {
 	t.checkRunning("Sleep")
 	l := t.fut.loop
 	if d <= 0 || t.mustCancel || (t.scope != nil && t.scope.eff) {
-		if !l.passInline(t) {
+		if l.passLeft > 0 || l.ready.len() > 0 || !l.passInline(t) {
 			l.ready.push(t)
 			t.suspend()
 		}
