@@ -17,8 +17,11 @@
 //
 // started with Spawn (from another task) or CreateTask (from anywhere on
 // the loop's goroutine). It runs in a pooled coroutine (iter.Pull), so a
-// switch between the loop and a task is a direct goroutine handoff, and a
-// task that finishes without suspending costs one switch. The *Task
+// switch is a direct goroutine handoff in the runtime: a task that
+// suspends hands control straight to the next task in the loop's order
+// (one switch, no trip through the loop's goroutine), a task that
+// finishes without suspending costs no switch of its own, and Sleep(t, 0)
+// with nothing else ready costs none at all. The *Task
 // argument plays the part of Python's async: a function that may suspend
 // takes it as its first parameter, the way cancellable work takes a
 // context.Context, and passes it on to Await, Sleep and the like.
@@ -54,6 +57,9 @@
 //
 // A loop's methods, its futures and its tasks are used from the loop's
 // goroutine, which includes the bodies of its tasks and its callbacks.
+// (Callbacks and IO handlers may run on the goroutine of a task that is
+// switching, never alongside anything else of the loop: one thing at a
+// time is the rule that matters, not the goroutine's identity.)
 // From any other goroutine, use CallSoonThreadsafe and
 // RunCoroutineThreadsafe; blocking work goes the other way through
 // ToThread. Debug mode (the Debug option or AIODEBUG=1) reports calls from
