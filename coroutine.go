@@ -191,8 +191,10 @@ func (l *Loop) resume(me *worker, t *Task) {
 func (l *Loop) switchTo(me, to *worker) {
 	for {
 		s := to.at
-		me.at, to.at, s.occ = s, nil, me
-		l.g = to // a fresh worker starts at the top of its function, not here
+		// Done before the switch, for to (a fresh worker starts at the top
+		// of its function, not here). After it, me is running again
+		// because some goroutine switched to it and did the same.
+		me.at, to.at, s.occ, l.g = s, nil, me, to
 		if s.nextOp {
 			s.nextOp = false
 			s.yield(struct{}{})
@@ -200,7 +202,6 @@ func (l *Loop) switchTo(me, to *worker) {
 			s.nextOp = true
 			s.next()
 		}
-		me.at, l.g = nil, me
 		if l.bounced != me {
 			return
 		}
@@ -219,6 +220,9 @@ func (l *Loop) stopWorker(w *worker) {
 		l.bounced, l.stopper = w.occ, me // see switchTo
 	}
 	l.switchTo(me, w)
+	// Resumed by w's end rather than by a switch (when w was parked in
+	// its own slot): nobody marked me running.
+	me.at, l.g = nil, me
 }
 
 func (l *Loop) getWorker() *worker {
