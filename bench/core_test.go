@@ -160,24 +160,7 @@ func BenchmarkCoreSwitch(b *testing.B) {
 			return struct{}{}, nil
 		})
 	})
-	b.Run("impl=goroutine", func(b *testing.B) {
-		b.ReportAllocs()
-		ping, pong := make(chan struct{}), make(chan struct{})
-		go func() {
-			for range ping {
-				pong <- struct{}{}
-			}
-			close(pong)
-		}()
-		b.ResetTimer()
-		for range b.N {
-			ping <- struct{}{}
-			<-pong
-		}
-		b.StopTimer()
-		close(ping)
-		<-pong // the partner has exited
-	})
+	b.Run("impl=goroutine", func(b *testing.B) { corePingPong(b, b.N) })
 	b.Run("impl=gosched", func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
@@ -228,24 +211,28 @@ func BenchmarkCoreHandoff(b *testing.B) {
 			return struct{}{}, err
 		})
 	})
-	b.Run("impl=goroutine", func(b *testing.B) {
-		b.ReportAllocs()
-		ping, pong := make(chan struct{}), make(chan struct{})
-		go func() {
-			for range ping {
-				pong <- struct{}{}
-			}
-			close(pong)
-		}()
-		b.ResetTimer()
-		for range b.N / 2 {
-			ping <- struct{}{}
-			<-pong
+	b.Run("impl=goroutine", func(b *testing.B) { corePingPong(b, b.N/2) })
+}
+
+// corePingPong is the goroutine version of a switch: rounds round trips
+// between two goroutines over two unbuffered channels.
+func corePingPong(b *testing.B, rounds int) {
+	b.ReportAllocs()
+	ping, pong := make(chan struct{}), make(chan struct{})
+	go func() {
+		for range ping {
+			pong <- struct{}{}
 		}
-		b.StopTimer()
-		close(ping)
+		close(pong)
+	}()
+	b.ResetTimer()
+	for range rounds {
+		ping <- struct{}{}
 		<-pong
-	})
+	}
+	b.StopTimer()
+	close(ping)
+	<-pong // the partner has exited
 }
 
 // BenchmarkCoreCallSoon: CallSoon of a callback and its run; one op is one
