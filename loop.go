@@ -301,12 +301,17 @@ func (l *Loop) wait(timeout time.Duration) int {
 
 // dispatch hands the first n polled events to their fd handlers.
 func (l *Loop) dispatch(n int) int {
+	l.io.dispatching = true
 	for _, ev := range l.events[:n] {
 		if ev.Fd < len(l.fds) {
 			if h := l.fds[ev.Fd]; h != nil {
 				l.guard(func() { h.ready(ev.Events) })
 			}
 		}
+	}
+	l.io.dispatching = false
+	if len(l.io.corked) > 0 {
+		l.io.uncork()
 	}
 	if n == len(l.events) {
 		l.events = make([]poll.Ready, 2*n)

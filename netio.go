@@ -61,6 +61,20 @@ type ioState struct {
 	iov     []unix.Iovec
 	servers []*Server
 	park    *parker // park_linux.go
+
+	// While the loop dispatches IO readiness, small stream writes wait
+	// in their transports (corkWrite) and go out when it ends (uncork).
+	dispatching bool
+	corked      []*SocketTransport
+}
+
+// uncork sends the writes held during the IO dispatch that just ended.
+func (s *ioState) uncork() {
+	for i, t := range s.corked {
+		s.corked[i] = nil
+		t.uncork()
+	}
+	s.corked = s.corked[:0]
 }
 
 // readBuffer returns the loop's read buffer, made on first use. A

@@ -55,6 +55,13 @@ type WriteTransport interface {
 	// WriteEOF, ErrWriteBufferFull when the buffer would exceed its hard
 	// limit, and the error of the socket if the connection broke (the
 	// transport is then closed and ConnectionLost gets that error too).
+	//
+	// Small writes made while the loop dispatches IO readiness (from
+	// DataReceived, ConnectionMade and the like) are gathered and sent
+	// when that dispatch ends, in the same pass, as one send per
+	// connection: a protocol that answers with several writes costs one
+	// syscall, and the peers' answers go out together. A broken
+	// connection is then reported to ConnectionLost only.
 	Write(p []byte) error
 
 	// Writelines sends the buffers in order, as one writev when nothing
@@ -123,7 +130,12 @@ const (
 	fShutdown                        // shutdown(SHUT_WR) done
 	fWritePaused                     // PauseWriting called on the protocol
 	fUnregistered                    // fd not in the poller
+	fCorked                          // holds writes made during the IO dispatch (corkWrite)
 )
+
+// corkMax is the largest write that waits for the end of the IO dispatch
+// (corkWrite); bigger ones are worth a syscall of their own.
+const corkMax = 16 << 10
 
 // SocketTransport is the Transport of a stream socket, TCP or Unix
 // (asyncio's _SelectorSocketTransport). It is made by CreateServer,
@@ -134,7 +146,9 @@ const (
 // most a few buffers' worth from one connection into the loop's read
 // buffer and hands it to the protocol. Writing: Write goes straight to
 // the socket; only what the kernel refuses is copied into the transport's
-// buffer, and sent when the socket becomes writable.
+// buffer, and sent when the socket becomes writable. Small writes made
+// while the loop dispatches IO are gathered per connection and sent when
+// the dispatch ends (see WriteTransport.Write).
 //
 // Its methods are called from the loop's goroutine.
 type SocketTransport struct {
@@ -354,6 +368,10 @@ func (t *SocketTransport) Write(p []byte) error {
 	if m := t.maxBuffer(); m > 0 && pending+len(p) > m {
 		return ErrWriteBufferFull
 	}
+	if pending == 0 && t.loop.io.dispatching && len(p) <= corkMax {
+		t.corkWrite(p)
+		return nil
+	}
 	if pending == 0 {
 		n, err := sysSend(t.fd, p)
 		for err == unix.EINTR {
@@ -388,6 +406,12 @@ func (t *SocketTransport) Writelines(bufs [][]byte) error {
 	if m := t.maxBuffer(); m > 0 && pending+total > m {
 		return ErrWriteBufferFull
 	}
+	if pending == 0 && t.loop.io.dispatching && total <= corkMax {
+		for _, b := range bufs {
+			t.corkWrite(b)
+		}
+		return nil
+	}
 	start, n := 0, 0
 	if pending == 0 {
 		var err error
@@ -414,6 +438,32 @@ func (t *SocketTransport) Writelines(bufs [][]byte) error {
 		t.appendBuffer(b, i == len(bufs)-1)
 	}
 	return nil
+}
+
+// corkWrite holds p, written while the loop dispatches IO readiness, for
+// uncork at the end of the dispatch: every connection's writes of one
+// dispatch go out as one send each, together. The buffer is not
+// registered for writability, since uncork sends it in the same pass.
+func (t *SocketTransport) corkWrite(p []byte) {
+	if t.flags&fCorked == 0 {
+		t.flags |= fCorked
+		t.loop.io.corked = append(t.loop.io.corked, t)
+	}
+	t.wbuf = append(t.wbuf, p...)
+}
+
+// uncork sends what corkWrite held, as the kernel takes it; the rest
+// waits for writability like any refused write.
+func (t *SocketTransport) uncork() {
+	t.flags &^= fCorked
+	if t.flags&fLost != 0 || len(t.wbuf) == t.woff {
+		return
+	}
+	t.flush()
+	if t.flags&fLost == 0 && len(t.wbuf) > t.woff {
+		t.updateInterest()
+		t.maybePauseProtocol()
+	}
 }
 
 // buffer appends the part of a write the kernel refused.
@@ -486,7 +536,14 @@ func (t *SocketTransport) Close() error {
 
 // Abort closes the transport at once, dropping what is buffered; then
 // ConnectionLost(nil) is called.
-func (t *SocketTransport) Abort() { t.forceClose(nil) }
+func (t *SocketTransport) Abort() {
+	if t.flags&fCorked != 0 && t.flags&fLost == 0 {
+		// Written before the abort: send what the kernel takes now, as
+		// a write that had not been held back would have been.
+		sysSend(t.fd, t.wbuf[t.woff:])
+	}
+	t.forceClose(nil)
+}
 
 func (t *SocketTransport) closeForLoop() { t.forceClose(nil) }
 
