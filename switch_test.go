@@ -290,3 +290,56 @@ func TestHandoffWorkersAllEnd(t *testing.T) {
 	}
 	check()
 }
+
+// Closing a loop whose suspended tasks sit in workers parked in each
+// other's slots unwinds every task (deferred calls run) and ends every
+// goroutine; a task that panics midway does not disturb the others.
+func TestCloseWithWorkersInForeignSlots(t *testing.T) {
+	check := checkNoGoroutineLeak(t)
+	l, err := NewLoop(VirtualClock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.SetExceptionHandler(func(*Loop, ExceptionContext) {})
+	var ev Event
+	unwound := 0
+	const n = 50
+	for i := range n {
+		CreateTask(l, func(t *Task) (int, error) {
+			defer func() { unwound++ }()
+			for j := range 3 + i%4 { // handoffs back and forth first
+				if err := Sleep(t, 0); err != nil {
+					return 0, err
+				}
+				if i == 7 && j == 2 {
+					panic("task 7 breaks")
+				}
+			}
+			return 0, ev.Wait(t) // never set: still suspended at Close
+		})
+	}
+	l.CallLater(time.Second, l.Stop)
+	if err := l.RunForever(); err != nil {
+		t.Fatal(err)
+	}
+	tasks := AllTasks(l)
+	if len(tasks) != n-1 {
+		t.Fatalf("%d tasks suspended, want %d", len(tasks), n-1)
+	}
+	foreign := 0
+	for _, tk := range tasks {
+		if tk.worker.at != tk.worker {
+			foreign++
+		}
+	}
+	if foreign == 0 {
+		t.Fatal("no worker parked in another's slot: the test does not test what it says")
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if unwound != n {
+		t.Fatalf("%d of %d tasks unwound", unwound, n)
+	}
+	check()
+}
