@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -340,6 +341,54 @@ func TestCloseWithWorkersInForeignSlots(t *testing.T) {
 	}
 	if unwound != n {
 		t.Fatalf("%d of %d tasks unwound", unwound, n)
+	}
+	check()
+}
+
+// A loop on a goroutine locked to its OS thread (as ServeMultiLoop's
+// LockOSThread runs it) switches between tasks too: the runtime requires
+// every coroutine switch to happen on the thread and lock state the
+// coroutine was made with, which the direct handoffs keep.
+func TestHandoffOnLockedThread(t *testing.T) {
+	check := checkNoGoroutineLeak(t)
+	done := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		l, err := NewLoop(NoSignalHandlers())
+		if err != nil {
+			done <- err
+			return
+		}
+		_, err = RunUntilComplete(l, CreateTask(l, func(main *Task) (int, error) {
+			q := NewQueue[int](0)
+			back := NewQueue[int](0)
+			echo := Spawn(main, func(t *Task) (int, error) {
+				for {
+					v, err := q.Get(t)
+					if err != nil || v < 0 {
+						return 0, err
+					}
+					if err := back.Put(t, v+1); err != nil {
+						return 0, err
+					}
+				}
+			})
+			for i := range 1000 {
+				if err := q.Put(main, i); err != nil {
+					return 0, err
+				}
+				if v, err := back.Get(main); v != i+1 || err != nil {
+					return 0, fmt.Errorf("round %d: got %d, %v", i, v, err)
+				}
+			}
+			q.Put(main, -1)
+			return Await(main, echo)
+		}))
+		done <- errors.Join(err, l.Close())
+	}()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 	check()
 }
