@@ -219,8 +219,11 @@ func (l *Loop) runOnce() {
 // started task's caller waits for control to come back), nothing else is
 // ready, the loop is not stopping, and debug mode (which times each step)
 // is off.
+//
+// Sleep calls it only when nothing is ready (passLeft and the ready queue
+// are empty), which it checks inline first.
 func (l *Loop) passInline(t *Task) bool {
-	if l.passLeft > 0 || l.ready.len() > 0 || !t.worker.chain {
+	if !t.worker.chain {
 		return false
 	}
 	l.live.add(t) // not current while the pass's IO handlers run, yet not done

@@ -159,8 +159,9 @@ func (l *Loop) step(t *Task, fromLoop bool) {
 	if l.debug != nil {
 		l.debug.checkSlow(l, start, t)
 	}
-	if hb := l.handback; hb.done {
-		l.handback = handback{}
+	hb := l.handback
+	l.handback = handback{}
+	if hb.done {
 		l.putWorker(hb.w)
 	}
 }
