@@ -394,25 +394,9 @@ func (t *UDPTransport) updateInterest() {
 	if t.qhead < len(t.queue) {
 		w |= poll.Writable
 	}
-	var err error
-	switch {
-	case t.flags&fUnregistered != 0:
-		if w == 0 {
-			return
-		}
-		if err = t.loop.poller.Register(t.fd, w); err == nil {
-			t.flags &^= fUnregistered
-		}
-	case w != t.interest:
-		err = t.loop.poller.Modify(t.fd, w)
-	default:
-		return
-	}
-	if err != nil {
+	if err := t.loop.setInterest(t.fd, &t.flags, &t.interest, w); err != nil {
 		t.forceClose(err)
-		return
 	}
-	t.interest = w
 }
 
 func (t *UDPTransport) ready(ev poll.Event) {

@@ -623,26 +623,33 @@ func (t *SocketTransport) updateInterest() {
 		return
 	}
 	w := t.want()
+	if err := t.loop.setInterest(t.fd, &t.flags, &t.interest, w); err != nil {
+		t.forceClose(err)
+	}
+}
+
+// setInterest brings a transport's fd in the poller to the readiness w:
+// registered on first interest (flags' fUnregistered), modified when w
+// differs from *interest. Stream and datagram transports share it.
+func (l *Loop) setInterest(fd int, flags *uint16, interest *poll.Event, w poll.Event) error {
 	var err error
 	switch {
-	case t.flags&fUnregistered != 0:
+	case *flags&fUnregistered != 0:
 		if w == 0 {
-			return
+			return nil
 		}
-		err = t.loop.poller.Register(t.fd, w)
-		if err == nil {
-			t.flags &^= fUnregistered
+		if err = l.poller.Register(fd, w); err == nil {
+			*flags &^= fUnregistered
 		}
-	case w != t.interest:
-		err = t.loop.poller.Modify(t.fd, w)
+	case w != *interest:
+		err = l.poller.Modify(fd, w)
 	default:
-		return
+		return nil
 	}
-	if err != nil {
-		t.forceClose(err)
-		return
+	if err == nil {
+		*interest = w
 	}
-	t.interest = w
+	return err
 }
 
 // ready handles the readiness of the socket.
