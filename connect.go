@@ -283,14 +283,13 @@ func race(t *Task, network string, targets []target, locals []netip.AddrPort, cf
 // connector is a connect in progress: it waits for the socket to become
 // writable and then reads the outcome from SO_ERROR.
 type connector struct {
-	loop    *Loop
-	fd      int
-	family  int
-	addr    net.Addr
-	tracked bool
-	done    bool
-	err     error
-	notify  func()
+	pfd    pollFD
+	fd     int // the socket, -1 once handed over or closed
+	family int
+	addr   net.Addr
+	done   bool
+	err    error
+	notify func()
 }
 
 // startConnect makes a socket, binds it to a local address of its family
@@ -311,19 +310,17 @@ func startConnect(l *Loop, tg target, locals []netip.AddrPort, notify func()) (*
 			return nil, os.NewSyscallError("bind", err)
 		}
 	}
-	c := &connector{loop: l, fd: fd, family: tg.family, addr: tg.addr, notify: notify}
+	c := &connector{fd: fd, family: tg.family, addr: tg.addr, notify: notify}
 	err = unix.Connect(fd, tg.sa)
 	switch err {
 	case nil:
 		c.done = true
 	case unix.EINPROGRESS, unix.EINTR:
-		l.trackFD(fd, c)
-		if err := l.poller.Register(fd, poll.Writable); err != nil {
-			l.untrackFD(fd, false)
-			unix.Close(fd)
+		c.pfd.init(l, fd, c)
+		if err := c.pfd.setInterest(poll.Writable); err != nil {
+			c.pfd.close()
 			return nil, err
 		}
-		c.tracked = true
 	default:
 		unix.Close(fd)
 		return nil, os.NewSyscallError("connect", err)
@@ -343,24 +340,20 @@ func (c *connector) ready(ev poll.Event) {
 	c.finish(err)
 }
 
+// finish records the outcome and stops watching the socket; the socket
+// stays open for the winner to take.
 func (c *connector) finish(err error) {
 	if c.done {
 		return
 	}
 	c.done, c.err = true, err
-	if c.tracked {
-		c.loop.untrackFD(c.fd, true)
-		c.tracked = false
-	}
+	c.pfd.release()
 	c.notify()
 }
 
 // close releases the socket unless it was handed over.
 func (c *connector) close() {
-	if c.tracked {
-		c.loop.untrackFD(c.fd, true)
-		c.tracked = false
-	}
+	c.pfd.release()
 	if c.fd >= 0 {
 		unix.Close(c.fd)
 		c.fd = -1

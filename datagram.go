@@ -38,18 +38,14 @@ type DatagramTransport interface {
 // CreateDatagramEndpoint (asyncio's _SelectorDatagramTransport). Its
 // methods are called from the loop's goroutine.
 type UDPTransport struct {
-	loop      *Loop
-	fd        int
-	family    int
-	flags     uint16
-	interest  poll.Event
-	proto     DatagramProtocol
-	remote    netip.AddrPort // set on a connected endpoint
-	queue     []queuedDatagram
-	qhead     int
-	qbytes    int
-	high, low int
-	laddr     net.Addr
+	fdTransport
+	family int
+	proto  DatagramProtocol
+	remote netip.AddrPort // set on a connected endpoint
+	queue  []queuedDatagram
+	qhead  int
+	qbytes int
+	laddr  net.Addr
 
 	sa4 unix.SockaddrInet4 // scratch for sendto, so that it does not allocate
 	sa6 unix.SockaddrInet6
@@ -176,29 +172,20 @@ func CreateDatagramEndpoint[P DatagramProtocol](t *Task, factory func() P, netwo
 		unix.Close(fd)
 		return nil, zero, err
 	}
-	tr := &UDPTransport{loop: t.fut.loop, fd: fd, family: family, proto: dp, remote: raddr,
-		flags: fReading | fUnregistered, high: defaultHighWater, low: defaultLowWater}
-	t.fut.loop.trackFD(fd, tr)
+	tr := newUDPTransport(t.fut.loop, fd, family, dp, raddr)
 	if err := tr.start(); err != nil {
 		return nil, zero, err
 	}
 	return tr, dp, nil
 }
 
-// start calls ConnectionMade and starts receiving.
-func (t *UDPTransport) start() (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = t.protocolPanicked(r)
-		}
-	}()
-	t.proto.ConnectionMade(t)
-	t.updateInterest()
-	return nil
+// newUDPTransport wraps a non-blocking datagram socket of the family,
+// connected to remote if it is valid.
+func newUDPTransport(l *Loop, fd, family int, p DatagramProtocol, remote netip.AddrPort) *UDPTransport {
+	t := &UDPTransport{family: family, proto: p, remote: remote}
+	t.fdTransport.init(l, fd, t)
+	return t
 }
-
-// Loop returns the loop the endpoint belongs to.
-func (t *UDPTransport) Loop() *Loop { return t.loop }
 
 // Protocol returns the endpoint's protocol.
 func (t *UDPTransport) Protocol() DatagramProtocol { return t.proto }
@@ -206,15 +193,11 @@ func (t *UDPTransport) Protocol() DatagramProtocol { return t.proto }
 // SetProtocol switches the protocol that receives the events from now on.
 func (t *UDPTransport) SetProtocol(p DatagramProtocol) { t.proto = p }
 
-// Fd returns the socket's file descriptor, or -1 once closed. The
-// transport owns it.
-func (t *UDPTransport) Fd() int { return t.fd }
-
 // LocalAddr returns the address the socket is bound to (a *net.UDPAddr),
 // cached on first use.
 func (t *UDPTransport) LocalAddr() net.Addr {
-	if t.laddr == nil && t.fd >= 0 {
-		t.laddr = sockName(t.fd, true)
+	if t.laddr == nil && t.pfd.fd >= 0 {
+		t.laddr = sockName(t.pfd.fd, true)
 	}
 	return t.laddr
 }
@@ -230,45 +213,11 @@ func (t *UDPTransport) RemoteAddr() net.Addr {
 // ExtraInfo returns "peername", "sockname" (net.Addr), "socket" or "fd"
 // (int); nil otherwise (asyncio's get_extra_info).
 func (t *UDPTransport) ExtraInfo(name string) any {
-	switch name {
-	case "peername":
-		if a := t.RemoteAddr(); a != nil {
-			return a
-		}
-	case "sockname":
-		if a := t.LocalAddr(); a != nil {
-			return a
-		}
-	case "socket", "fd":
-		return t.fd
-	}
-	return nil
+	return t.extraInfo(name, t.LocalAddr, t.RemoteAddr)
 }
-
-// IsClosing reports whether Close or Abort was called.
-func (t *UDPTransport) IsClosing() bool { return t.flags&fClosing != 0 }
 
 // WriteBufferSize returns the bytes of the datagrams queued, not yet sent.
 func (t *UDPTransport) WriteBufferSize() int { return t.qbytes }
-
-// SetWriteBufferLimits sets the flow-control marks of the queue, as
-// SocketTransport.SetWriteBufferLimits does; the protocol is paused only
-// if it implements WriteFlowProtocol.
-func (t *UDPTransport) SetWriteBufferLimits(high, low int) {
-	switch {
-	case high < 0 && low < 0:
-		high, low = defaultHighWater, defaultLowWater
-	case high < 0:
-		high = 4 * low
-	case low < 0:
-		low = high / 4
-	}
-	if low > high {
-		panic(fmt.Sprintf("aio: SetWriteBufferLimits: low (%d) must not exceed high (%d)", low, high))
-	}
-	t.high, t.low = high, low
-	t.maybePause()
-}
 
 // SendTo sends one datagram (see DatagramTransport.SendTo).
 func (t *UDPTransport) SendTo(data []byte, addr netip.AddrPort) error {
@@ -287,10 +236,7 @@ func (t *UDPTransport) SendTo(data []byte, addr netip.AddrPort) error {
 		return errors.New("aio: SendTo: an address is needed on an unconnected endpoint")
 	}
 	if t.qhead == len(t.queue) {
-		err := t.send(data, addr)
-		for err == unix.EINTR {
-			err = t.send(data, addr)
-		}
+		err := ignoringEINTR(func() error { return t.send(data, addr) })
 		if err == nil {
 			return nil
 		}
@@ -300,23 +246,23 @@ func (t *UDPTransport) SendTo(data []byte, addr netip.AddrPort) error {
 			return e
 		}
 	}
-	if t.qbytes+len(data) > defaultMaxWriteBuffer {
-		return ErrWriteBufferFull
+	if t.limit > 0 && t.qbytes+len(data) > t.limit {
+		return ErrWriteBufferFull // this datagram only: the others are whole
 	}
 	wasEmpty := t.qhead == len(t.queue)
 	t.queue = append(t.queue, queuedDatagram{append([]byte(nil), data...), addr})
 	t.qbytes += len(data)
 	if wasEmpty {
-		t.updateInterest()
+		t.update()
 	}
-	t.maybePause()
+	t.maybePauseProtocol()
 	return nil
 }
 
 // send makes one sendto without allocating.
 func (t *UDPTransport) send(data []byte, addr netip.AddrPort) error {
 	if !addr.IsValid() {
-		_, err := sysSend(t.fd, data)
+		_, err := sysSend(t.pfd.fd, data)
 		return err
 	}
 	a := addr.Addr()
@@ -325,56 +271,37 @@ func (t *UDPTransport) send(data []byte, addr netip.AddrPort) error {
 			return unix.EAFNOSUPPORT
 		}
 		t.sa4.Port, t.sa4.Addr = int(addr.Port()), a.As4()
-		return unix.Sendto(t.fd, data, msgNoSignal, &t.sa4)
+		return unix.Sendto(t.pfd.fd, data, msgNoSignal, &t.sa4)
 	}
 	t.sa6.Port, t.sa6.Addr, t.sa6.ZoneId = int(addr.Port()), a.As16(), zoneIndex(a.Zone())
-	return unix.Sendto(t.fd, data, msgNoSignal, &t.sa6)
+	return unix.Sendto(t.pfd.fd, data, msgNoSignal, &t.sa6)
 }
 
-// Close closes the endpoint once queued datagrams are sent; then
-// ConnectionLost(nil) is called. Closing twice does nothing.
-func (t *UDPTransport) Close() error {
-	if t.flags&fClosing != 0 {
-		return nil
-	}
-	t.flags |= fClosing
-	if t.qhead == len(t.queue) {
-		t.forceClose(nil)
-		return nil
-	}
-	t.updateInterest()
-	return nil
-}
+// The transportOps of a datagram endpoint.
 
-// Abort closes the endpoint at once, dropping queued datagrams; then
-// ConnectionLost(nil) is called.
-func (t *UDPTransport) Abort() { t.forceClose(nil) }
+func (t *UDPTransport) made() { t.proto.ConnectionMade(t) }
 
-func (t *UDPTransport) closeForLoop() { t.forceClose(nil) }
+func (t *UDPTransport) lost(err error) { t.loop.protocolLost(t.proto.ConnectionLost, err) }
 
-func (t *UDPTransport) forceClose(err error) {
-	if t.flags&fLost != 0 {
-		return
-	}
-	t.flags |= fLost | fClosing
-	t.loop.untrackFD(t.fd, t.flags&fUnregistered == 0)
-	unix.Close(t.fd)
-	t.fd = -1
+func (t *UDPTransport) release() {
+	t.pfd.close()
 	t.queue, t.qhead, t.qbytes = nil, 0, 0
-	t.loop.ready.push(funcCallback(func() { t.loop.protocolLost(t.proto.ConnectionLost, err) }))
 }
 
-func (t *UDPTransport) protocolPanicked(r any) error {
-	pe := newPanicError(r)
-	t.loop.CallExceptionHandler(ExceptionContext{Message: "panic in a datagram protocol callback: endpoint closed", Err: pe})
-	t.forceClose(pe)
-	return pe
-}
+func (t *UDPTransport) bufferSize() int { return t.qbytes }
+func (t *UDPTransport) protocol() any   { return t.proto }
 
-func (t *UDPTransport) recoverPanic() {
-	if r := recover(); r != nil {
-		t.protocolPanicked(r)
+// update waits for readability until the endpoint closes, and for
+// writability while datagrams are queued.
+func (t *UDPTransport) update() {
+	var w poll.Event
+	if t.flags&fClosing == 0 {
+		w |= poll.Readable
 	}
+	if t.qhead < len(t.queue) {
+		w |= poll.Writable
+	}
+	t.setWant(w)
 }
 
 func (t *UDPTransport) errorReceived(err error) {
@@ -383,28 +310,12 @@ func (t *UDPTransport) errorReceived(err error) {
 	}
 }
 
-func (t *UDPTransport) updateInterest() {
-	if t.flags&fLost != 0 {
-		return
-	}
-	var w poll.Event
-	if t.flags&fClosing == 0 {
-		w |= poll.Readable
-	}
-	if t.qhead < len(t.queue) {
-		w |= poll.Writable
-	}
-	if err := t.loop.setInterest(t.fd, &t.flags, &t.interest, w); err != nil {
-		t.forceClose(err)
-	}
-}
-
 func (t *UDPTransport) ready(ev poll.Event) {
 	defer t.recoverPanic()
-	if t.interest&poll.Readable != 0 && ev&(poll.Readable|poll.Error|poll.Hangup) != 0 {
+	if t.pfd.wantsRead(ev) {
 		t.readReady()
 	}
-	if t.interest&poll.Writable != 0 && ev&(poll.Writable|poll.Error|poll.Hangup) != 0 {
+	if t.pfd.wantsWrite(ev) {
 		t.flush()
 	}
 }
@@ -413,11 +324,13 @@ func (t *UDPTransport) ready(ev poll.Event) {
 func (t *UDPTransport) readReady() {
 	buf := t.loop.readBuffer()
 	for range datagramBudget {
-		n, from, err := sysRecvFrom(t.fd, buf, &t.rsa)
+		var n int
+		var from netip.AddrPort
+		err := ignoringEINTR(func() (err error) {
+			n, from, err = sysRecvFrom(t.pfd.fd, buf, &t.rsa)
+			return err
+		})
 		if err != nil {
-			if err == unix.EINTR {
-				continue
-			}
 			if err != unix.EAGAIN {
 				t.errorReceived(os.NewSyscallError("recvfrom", err))
 			}
@@ -434,10 +347,7 @@ func (t *UDPTransport) readReady() {
 func (t *UDPTransport) flush() {
 	for t.qhead < len(t.queue) {
 		d := &t.queue[t.qhead]
-		err := t.send(d.data, d.addr)
-		if err == unix.EINTR {
-			continue
-		}
+		err := ignoringEINTR(func() error { return t.send(d.data, d.addr) })
 		if err == unix.EAGAIN || err == unix.ENOBUFS {
 			return
 		}
@@ -452,29 +362,9 @@ func (t *UDPTransport) flush() {
 		}
 	}
 	t.queue, t.qhead = t.queue[:0], 0
-	t.updateInterest()
-	t.maybeResume()
-	if t.flags&(fClosing|fLost) == fClosing && t.qhead == len(t.queue) {
+	t.update()
+	t.maybeResumeProtocol()
+	if t.flags&(fClosing|fLost) == fClosing {
 		t.forceClose(nil)
-	}
-}
-
-func (t *UDPTransport) maybePause() {
-	if t.flags&fWritePaused != 0 || t.qbytes <= t.high {
-		return
-	}
-	t.flags |= fWritePaused
-	if fp, ok := t.proto.(WriteFlowProtocol); ok {
-		callProtocol(t.loop, "protocol PauseWriting failed", fp.PauseWriting)
-	}
-}
-
-func (t *UDPTransport) maybeResume() {
-	if t.flags&fWritePaused == 0 || t.qbytes > t.low {
-		return
-	}
-	t.flags &^= fWritePaused
-	if fp, ok := t.proto.(WriteFlowProtocol); ok {
-		callProtocol(t.loop, "protocol ResumeWriting failed", fp.ResumeWriting)
 	}
 }

@@ -44,6 +44,34 @@ var (
 	ErrExecutorShutdown = errors.New("aio: executor is shut down")
 )
 
+// Errors of transports and servers. Test for them with errors.Is.
+var (
+	// ErrTransportClosed is returned by writes to a transport that is
+	// closing or closed.
+	ErrTransportClosed = errors.New("aio: transport is closing")
+
+	// ErrWriteAfterEOF is returned by writes after WriteEOF.
+	ErrWriteAfterEOF = errors.New("aio: write after WriteEOF")
+
+	// ErrWriteBufferFull is matched by the error of a write that would
+	// make a transport's write buffer exceed its hard limit (see
+	// SocketTransport.SetWriteBufferMax). On a stream transport nothing
+	// of that write is sent and the connection is aborted, so that the
+	// byte stream can have no gap: ConnectionLost and every later write
+	// report the same error. A datagram endpoint drops only that
+	// datagram.
+	ErrWriteBufferFull = errors.New("aio: write buffer is full")
+
+	// ErrSendFileInProgress is returned by writes to a stream transport
+	// while SocketTransport.SendFile sends a file on it, and by a second
+	// SendFile (asyncio raises RuntimeError there too).
+	ErrSendFileInProgress = errors.New("aio: sendfile is in progress")
+
+	// ErrServerClosed is returned when a server is asked to serve after
+	// Close.
+	ErrServerClosed = errors.New("aio: server is closed")
+)
+
 // CancelledError is the error a cancellation carries when Cancel was given
 // a message. It matches ErrCancelled.
 type CancelledError struct {

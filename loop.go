@@ -27,9 +27,9 @@ type Loop struct {
 	clock  clock
 	poller *poll.Poller
 	events []poll.Ready
-	fds    []fdHandler // indexed by fd
-	nfds   int         // fds registered by IO handlers
-	io     ioState     // read buffer, writev scratch, servers (netio.go)
+	fds    []fdHandler // indexed by fd (pollfd.go)
+	nfds   int         // fds tracked by IO handlers
+	io     ioState     // read buffer, writev scratch, servers (fdtable.go)
 
 	ready  ring[runnable]
 	timers timerHeap
@@ -63,12 +63,6 @@ type Loop struct {
 	executor    *Executor
 	signals     *signalState
 	debug       *debugState
-}
-
-// fdHandler is what the IO layer registers for a file descriptor: the loop
-// calls it with the readiness it polled.
-type fdHandler interface {
-	ready(ev poll.Event)
 }
 
 // NewLoop makes a loop that is not running (asyncio.new_event_loop). Close
@@ -174,7 +168,7 @@ func (l *Loop) Close() error {
 	if l.closed.Load() {
 		return nil
 	}
-	l.closeIO() // servers, transports, watched fds (netio.go)
+	l.closeIO() // servers, transports, watched fds (fdtable.go)
 	l.destroyPending()
 	l.closed.Store(true)
 	l.reportUnretrieved()
@@ -445,35 +439,4 @@ func (l *Loop) checkOpen(what string) {
 		panic("aio: " + what + " on a closed loop")
 	}
 	l.checkGoroutine(what)
-}
-
-// registerFD makes the loop dispatch readiness of fd to h.
-func (l *Loop) registerFD(fd int, h fdHandler, interest poll.Event) error {
-	if l.closed.Load() {
-		return ErrLoopClosed
-	}
-	if err := l.poller.Register(fd, interest); err != nil {
-		return err
-	}
-	for fd >= len(l.fds) {
-		l.fds = append(l.fds, nil)
-	}
-	l.fds[fd] = h
-	l.nfds++
-	return nil
-}
-
-// modifyFD changes what readiness of fd the loop waits for.
-func (l *Loop) modifyFD(fd int, interest poll.Event) error {
-	return l.poller.Modify(fd, interest)
-}
-
-// unregisterFD stops dispatching fd; call it before closing fd.
-func (l *Loop) unregisterFD(fd int) error {
-	if fd >= len(l.fds) || l.fds[fd] == nil {
-		return nil
-	}
-	l.fds[fd] = nil
-	l.nfds--
-	return l.poller.Unregister(fd)
 }

@@ -46,15 +46,16 @@ type ServerSocket struct {
 
 // listener is one listening socket of a server.
 type listener struct {
-	srv        *Server
-	fd         int
-	family     int
-	addr       net.Addr
-	registered bool          // in the poller
-	paused     bool          // backing off after an accept error
-	backoff    time.Duration // current back-off delay, 0 when healthy
-	retry      *Handle
-	failures   int // accept errors that caused a back-off
+	srv      *Server
+	fd       int // -1 once closed
+	pfd      pollFD
+	family   int
+	addr     net.Addr
+	started  bool          // tracked by the loop (StartServing)
+	paused   bool          // backing off after an accept error
+	backoff  time.Duration // current back-off delay, 0 when healthy
+	retry    *Handle
+	failures int // accept errors that caused a back-off
 }
 
 const (
@@ -476,23 +477,28 @@ func callFactory[T any](factory func() T) (p T, err error) {
 	return p, nil
 }
 
-// start registers the listener with the poller.
+// start makes the loop accept on the listener.
 func (ln *listener) start() error {
-	if ln.fd < 0 || ln.registered {
+	if ln.fd < 0 || ln.started {
 		return nil
 	}
-	l := ln.srv.loop
-	l.trackFD(ln.fd, ln)
-	interest := poll.Readable
-	if ln.paused {
-		interest = 0
-	}
-	if err := l.poller.Register(ln.fd, interest); err != nil {
-		l.untrackFD(ln.fd, false)
+	ln.pfd.init(ln.srv.loop, ln.fd, ln)
+	if err := ln.update(); err != nil {
+		ln.pfd.release()
 		return err
 	}
-	ln.registered = true
+	ln.started = true
 	return nil
+}
+
+// update makes the poller's interest match the listener's state:
+// readable unless backing off.
+func (ln *listener) update() error {
+	var w poll.Event
+	if !ln.paused {
+		w = poll.Readable
+	}
+	return ln.pfd.setInterest(w)
 }
 
 // ready accepts the pending connections, up to the accept budget.
@@ -535,8 +541,8 @@ func (ln *listener) backOff(errno error) {
 		ln.backoff = min(2*ln.backoff, maxAcceptBackoff)
 	}
 	ln.paused = true
-	if ln.registered {
-		ln.srv.loop.poller.Modify(ln.fd, 0)
+	if ln.started {
+		ln.update()
 	}
 	ln.retry = ln.srv.loop.CallLater(ln.backoff, ln.resume)
 }
@@ -551,8 +557,8 @@ func (ln *listener) resume() {
 		return
 	}
 	ln.paused = false
-	if ln.registered {
-		ln.srv.loop.poller.Modify(ln.fd, poll.Readable)
+	if ln.started {
+		ln.update()
 	}
 }
 
@@ -565,9 +571,9 @@ func (ln *listener) close() {
 	if ln.fd < 0 {
 		return
 	}
-	ln.srv.loop.untrackFD(ln.fd, ln.registered)
+	ln.pfd.release()
 	unix.Close(ln.fd)
-	ln.fd, ln.registered = -1, false
+	ln.fd, ln.started = -1, false
 }
 
 func (ln *listener) closeForLoop() { ln.srv.Close() }

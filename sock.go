@@ -13,12 +13,9 @@ import (
 // fdWatcher is the handler of an fd watched with AddReader and AddWriter:
 // it calls the reader and writer callbacks on readiness.
 type fdWatcher struct {
-	loop       *Loop
-	fd         int
-	reader     func()
-	writer     func()
-	interest   poll.Event
-	registered bool
+	pfd    pollFD
+	reader func()
+	writer func()
 }
 
 // AddReader makes fn run on the loop each time fd is readable (or has an
@@ -62,30 +59,27 @@ func (l *Loop) addWatch(fd int, fn func(), mode poll.Event, exclusive bool) erro
 			return fmt.Errorf("aio: fd %d is used by a transport or server of the loop", fd)
 		}
 	} else {
-		w = &fdWatcher{loop: l, fd: fd}
-		l.trackFD(fd, w)
+		w = &fdWatcher{}
+		w.pfd.init(l, fd, w)
 	}
-	if mode == poll.Readable {
-		if exclusive && w.reader != nil {
-			return fmt.Errorf("aio: fd %d already has a reader", fd)
-		}
-		w.reader = fn
-	} else {
-		if exclusive && w.writer != nil {
-			return fmt.Errorf("aio: fd %d already has a writer", fd)
-		}
-		w.writer = fn
+	slot := w.slot(mode)
+	if exclusive && *slot != nil {
+		return fmt.Errorf("aio: fd %d already has a %s", fd, modeName(mode))
 	}
+	*slot = fn
 	if err := w.update(); err != nil {
-		if mode == poll.Readable {
-			w.reader = nil
-		} else {
-			w.writer = nil
-		}
+		*slot = nil
 		w.update()
 		return err
 	}
 	return nil
+}
+
+func modeName(mode poll.Event) string {
+	if mode == poll.Readable {
+		return "reader"
+	}
+	return "writer"
 }
 
 func (l *Loop) removeWatch(fd int, mode poll.Event) bool {
@@ -97,14 +91,19 @@ func (l *Loop) removeWatch(fd int, mode poll.Event) bool {
 	if !ok {
 		return false
 	}
-	had := false
-	if mode == poll.Readable {
-		had, w.reader = w.reader != nil, nil
-	} else {
-		had, w.writer = w.writer != nil, nil
-	}
+	slot := w.slot(mode)
+	had := *slot != nil
+	*slot = nil
 	w.update()
 	return had
+}
+
+// slot returns the callback of mode.
+func (w *fdWatcher) slot(mode poll.Event) *func() {
+	if mode == poll.Readable {
+		return &w.reader
+	}
+	return &w.writer
 }
 
 // update makes the poller's interest match the callbacks; with none left
@@ -117,31 +116,18 @@ func (w *fdWatcher) update() error {
 	if w.writer != nil {
 		want |= poll.Writable
 	}
-	l := w.loop
 	if want == 0 {
-		l.untrackFD(w.fd, w.registered)
-		w.registered, w.interest = false, 0
+		w.pfd.release()
 		return nil
 	}
-	if !w.registered {
-		if err := l.poller.Register(w.fd, want); err != nil {
-			return err
-		}
-		w.registered = true
-	} else if want != w.interest {
-		if err := l.poller.Modify(w.fd, want); err != nil {
-			return err
-		}
-	}
-	w.interest = want
-	return nil
+	return w.pfd.setInterest(want)
 }
 
 func (w *fdWatcher) ready(ev poll.Event) {
-	if r := w.reader; r != nil && ev&(poll.Readable|poll.Error|poll.Hangup) != 0 {
+	if r := w.reader; r != nil && w.pfd.wantsRead(ev) {
 		r()
 	}
-	if wr := w.writer; wr != nil && ev&(poll.Writable|poll.Error|poll.Hangup) != 0 {
+	if wr := w.writer; wr != nil && w.pfd.wantsWrite(ev) {
 		wr()
 	}
 }
@@ -189,21 +175,24 @@ func SockRecv(t *Task, fd int, n int) ([]byte, error) {
 // nothing was read.
 func SockRecvInto(t *Task, fd int, buf []byte) (int, error) {
 	t.checkRunning("SockRecvInto")
-	for {
-		n, err := sysRead(fd, buf)
-		switch err {
-		case nil:
-			return n, nil
-		case unix.EINTR:
-			continue
-		case unix.EAGAIN:
-			if err := waitFD(t, fd, poll.Readable); err != nil {
-				return 0, err
-			}
-		default:
-			return 0, os.NewSyscallError("recv", err)
-		}
+	var n int
+	err := sockRetry(t, fd, poll.Readable, func() (err error) {
+		n, err = sysRead(fd, buf)
+		return err
+	})
+	if err != nil {
+		return 0, sockErr("recv", err)
 	}
+	return n, nil
+}
+
+// sockErr wraps the error of a syscall named op; the error of a wait (a
+// cancellation) is returned as it is.
+func sockErr(op string, err error) error {
+	if errno, ok := err.(unix.Errno); ok {
+		return os.NewSyscallError(op, errno)
+	}
+	return err
 }
 
 // SockSendAll sends all of data on the non-blocking socket fd, suspending
@@ -214,18 +203,15 @@ func SockRecvInto(t *Task, fd int, buf []byte) (int, error) {
 func SockSendAll(t *Task, fd int, data []byte) error {
 	t.checkRunning("SockSendAll")
 	for len(data) > 0 {
-		n, err := sysSend(fd, data)
-		switch err {
-		case nil:
-			data = data[n:]
-		case unix.EINTR:
-		case unix.EAGAIN:
-			if err := waitFD(t, fd, poll.Writable); err != nil {
-				return err
-			}
-		default:
-			return os.NewSyscallError("send", err)
+		var n int
+		err := sockRetry(t, fd, poll.Writable, func() (err error) {
+			n, err = sysSend(fd, data)
+			return err
+		})
+		if err != nil {
+			return sockErr("send", err)
 		}
+		data = data[n:]
 	}
 	return nil
 }
@@ -239,18 +225,17 @@ func SockSendAll(t *Task, fd int, data []byte) error {
 // connection was accepted.
 func SockAccept(t *Task, fd int) (nfd int, addr net.Addr, err error) {
 	t.checkRunning("SockAccept")
+	accept := func() (err error) {
+		nfd, err = sysAccept(fd)
+		return err
+	}
 	for {
-		nfd, err := sysAccept(fd)
-		switch {
-		case err == nil:
+		err = sockRetry(t, fd, poll.Readable, accept)
+		if err == nil {
 			return nfd, peerName(nfd, false), nil
-		case err == unix.EAGAIN:
-			if err := waitFD(t, fd, poll.Readable); err != nil {
-				return -1, nil, err
-			}
-		case isTemporaryAccept(err):
-		default:
-			return -1, nil, os.NewSyscallError("accept", err)
+		}
+		if !isTemporaryAccept(err) {
+			return -1, nil, sockErr("accept", err)
 		}
 	}
 }
@@ -298,20 +283,16 @@ func SockConnect(t *Task, fd int, addr net.Addr) error {
 func SockRecvFrom(t *Task, fd int, buf []byte) (int, netip.AddrPort, error) {
 	t.checkRunning("SockRecvFrom")
 	var rsa unix.RawSockaddrAny
-	for {
-		n, from, err := sysRecvFrom(fd, buf, &rsa)
-		switch err {
-		case nil:
-			return n, from, nil
-		case unix.EINTR:
-		case unix.EAGAIN:
-			if err := waitFD(t, fd, poll.Readable); err != nil {
-				return 0, netip.AddrPort{}, err
-			}
-		default:
-			return 0, netip.AddrPort{}, os.NewSyscallError("recvfrom", err)
-		}
+	var n int
+	var from netip.AddrPort
+	err := sockRetry(t, fd, poll.Readable, func() (err error) {
+		n, from, err = sysRecvFrom(fd, buf, &rsa)
+		return err
+	})
+	if err != nil {
+		return 0, netip.AddrPort{}, sockErr("recvfrom", err)
 	}
+	return n, from, nil
 }
 
 // SockSendTo sends data as one datagram to addr on the non-blocking
@@ -327,18 +308,8 @@ func SockSendTo(t *Task, fd int, data []byte, addr netip.AddrPort) error {
 		return err
 	}
 	sa := inetSockaddr(netip.AddrPortFrom(addr.Addr().Unmap(), addr.Port()), family)
-	for {
-		err := unix.Sendto(fd, data, msgNoSignal, sa)
-		switch err {
-		case nil:
-			return nil
-		case unix.EINTR:
-		case unix.EAGAIN:
-			if err := waitFD(t, fd, poll.Writable); err != nil {
-				return err
-			}
-		default:
-			return os.NewSyscallError("sendto", err)
-		}
-	}
+	err = sockRetry(t, fd, poll.Writable, func() error {
+		return unix.Sendto(fd, data, msgNoSignal, sa)
+	})
+	return sockErr("sendto", err)
 }

@@ -37,7 +37,7 @@ func newDemoProtocol() *demoProtocol { return &demoProtocol{} }
 
 func (p *demoProtocol) ConnectionMade(tr aio.Transport) {
 	p.tr = tr
-	p.loop = tr.(interface{ Loop() *aio.Loop }).Loop()
+	p.loop = tr.Loop()
 }
 
 func (p *demoProtocol) DataReceived(data []byte) {

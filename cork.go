@@ -1,0 +1,41 @@
+package aio
+
+// Write gathering: small stream writes made while the loop dispatches IO
+// readiness wait in their transports and go out when the dispatch ends,
+// one send per connection (docs/design.md, "Small writes made during the
+// IO dispatch go out when it ends").
+
+// corkMax is the largest write that waits for the end of the IO dispatch
+// (corkWrite); bigger ones are worth a syscall of their own.
+const corkMax = 16 << 10
+
+// uncork sends the writes held during the IO dispatch that just ended.
+func (s *ioState) uncork() {
+	for i, t := range s.corked {
+		s.corked[i] = nil
+		t.uncork()
+	}
+	s.corked = s.corked[:0]
+}
+
+// corkWrite holds p, written while the loop dispatches IO readiness, for
+// uncork at the end of the dispatch: every connection's writes of one
+// dispatch go out as one send each, together. The buffer is not
+// registered for writability, since uncork sends it in the same pass.
+func (t *SocketTransport) corkWrite(p []byte) {
+	if t.flags&fCorked == 0 {
+		t.flags |= fCorked
+		t.loop.io.corked = append(t.loop.io.corked, t)
+	}
+	t.wb.add(p, &t.loop.io)
+}
+
+// uncork sends what corkWrite held, as the kernel takes it; the rest
+// waits for writability like any refused write.
+func (t *SocketTransport) uncork() {
+	t.flags &^= fCorked
+	if t.flags&fLost != 0 || t.wb.size == 0 {
+		return
+	}
+	t.flush()
+}
