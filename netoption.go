@@ -95,4 +95,3 @@ func LockOSThread(on bool) NetOption { return func(c *netConfig) { c.lockOSThrea
 func LoopOptions(opts ...Option) NetOption {
 	return func(c *netConfig) { c.loopOpts = append(c.loopOpts, opts...) }
 }
-

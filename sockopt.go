@@ -45,4 +45,3 @@ func sockError(fd int) error {
 	}
 	return nil
 }
-

@@ -118,7 +118,6 @@ type Transport interface {
 	SetProtocol(p Protocol)
 }
 
-
 // SocketTransport is the Transport of a stream socket, TCP or Unix
 // (asyncio's _SelectorSocketTransport). It is made by CreateServer,
 // CreateConnection, CreateUnixConnection and ConnectAccepted, and owns
