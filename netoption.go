@@ -24,6 +24,7 @@ type netConfig struct {
 	loops          int
 	lockOSThread   bool
 	loopOpts       []Option
+	perLoop        func(*Loop) func() Protocol // ServeMultiLoopPerLoop
 }
 
 func newNetConfig(opts []NetOption) netConfig {

@@ -112,6 +112,13 @@ func createServer(t *Task, l *Loop, factory func() Protocol, network, address st
 	if err != nil {
 		return nil, err
 	}
+	if cfg.perLoop != nil {
+		f, err := callFactory(func() func() Protocol { return cfg.perLoop(l) })
+		if err != nil {
+			return nil, err
+		}
+		factory = f
+	}
 	s := &Server{loop: l, factory: factory, cfg: cfg}
 	opErr := func(err error) error {
 		return &net.OpError{Op: "listen", Net: network, Err: err}
