@@ -499,13 +499,15 @@ func (ln *listener) start() error {
 }
 
 // update makes the poller's interest match the listener's state:
-// readable unless backing off.
+// readable, or out of the poller while backing off (a listener in error
+// can report a hang-up with no interest, level-triggered: it would spin
+// the loop).
 func (ln *listener) update() error {
-	var w poll.Event
-	if !ln.paused {
-		w = poll.Readable
+	if ln.paused {
+		ln.pfd.unregister()
+		return nil
 	}
-	return ln.pfd.setInterest(w)
+	return ln.pfd.setInterest(poll.Readable)
 }
 
 // ready accepts the pending connections, up to the accept budget.
