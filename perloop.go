@@ -14,7 +14,13 @@ package aio
 // protocol's transport knows its loop (BaseTransport.Loop).
 func ServeMultiLoopPerLoop[P Protocol](setup func(l *Loop) func() P, network, address string, opts ...NetOption) (*MultiServer, error) {
 	perLoop := func(c *netConfig) {
-		c.perLoop = func(l *Loop) func() Protocol { return protocolFactory(setup(l)) }
+		c.perLoop = func(l *Loop) func() Protocol {
+			f := setup(l)
+			if f == nil {
+				panic("aio: ServeMultiLoopPerLoop: setup returned a nil factory")
+			}
+			return protocolFactory(f)
+		}
 	}
 	return ServeMultiLoop(unusedFactory[P], network, address, append(opts[:len(opts):len(opts)], perLoop)...)
 }
