@@ -31,6 +31,13 @@ func (p *burstProto) BufferUpdated(n int) {
 	}
 }
 
+// runUntilLost runs loop passes until ConnectionLost ran, at most 10.
+func (p *burstProto) runUntilLost(l *Loop) {
+	for i := 0; i < 10 && p.lost == 0; i++ {
+		l.runOnce()
+	}
+}
+
 // burstPair serves one end of a TCP pair with p and returns the other
 // end, blocking, and the transport.
 func burstPair(t *testing.T, l *Loop, p Protocol) (*SocketTransport, int) {
@@ -91,24 +98,26 @@ func TestPauseReadingMidBurst(t *testing.T) {
 	}
 }
 
-// A connection reset while the transport waits for nothing (reading
-// paused, nothing to write) is noticed from the hang-up: the transport
-// closes with the socket's error.
-func TestHangupWithErrorWhilePaused(t *testing.T) {
+// pausedPair is burstPair with reading paused and nothing to write: the
+// transport waits for no readiness.
+func pausedPair(t *testing.T) (*Loop, *burstProto, *SocketTransport, int) {
 	checkFDs(t)
 	l := newIOLoop(t)
 	p := &burstProto{}
 	tr, peer := burstPair(t, l, p)
 	tr.PauseReading()
+	return l, p, tr, peer
+}
+
+// A connection reset while the transport waits for nothing (reading
+// paused, nothing to write) is noticed from the hang-up: the transport
+// closes with the socket's error.
+func TestHangupWithErrorWhilePaused(t *testing.T) {
+	l, p, _, peer := pausedPair(t)
 	// Close with SO_LINGER 0: the peer resets the connection.
 	unix.SetsockoptLinger(peer, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})
 	unix.Close(peer)
-	for range 10 {
-		if p.lost > 0 {
-			break
-		}
-		l.runOnce()
-	}
+	p.runUntilLost(l)
 	if p.lost != 1 || !errors.Is(p.err, unix.ECONNRESET) {
 		t.Fatalf("ConnectionLost called %d times with %v, want once with ECONNRESET", p.lost, p.err)
 	}
@@ -118,11 +127,7 @@ func TestHangupWithErrorWhilePaused(t *testing.T) {
 // the fd out of the poller (level-triggered, it would be reported every
 // pass); resuming reading registers it again and reads the end of file.
 func TestHangupWhilePausedLeavesThePoller(t *testing.T) {
-	checkFDs(t)
-	l := newIOLoop(t)
-	p := &burstProto{}
-	tr, peer := burstPair(t, l, p)
-	tr.PauseReading()
+	l, p, tr, peer := pausedPair(t)
 	if err := tr.WriteEOF(); err != nil {
 		t.Fatal(err)
 	}
@@ -132,12 +137,7 @@ func TestHangupWhilePausedLeavesThePoller(t *testing.T) {
 		t.Fatalf("after the hang-up: in the poller %v, lost %d; want out of the poller, not lost", tr.pfd.registered, p.lost)
 	}
 	tr.ResumeReading()
-	for range 10 {
-		if p.lost > 0 {
-			break
-		}
-		l.runOnce()
-	}
+	p.runUntilLost(l)
 	if p.lost != 1 || p.err != nil {
 		t.Fatalf("ConnectionLost called %d times with %v, want once with nil (end of file)", p.lost, p.err)
 	}

@@ -23,23 +23,12 @@ func TestSendFile(t *testing.T) {
 		t.Run(fmt.Sprintf("fallback=%v", fallback), func(t *testing.T) {
 			checkFDs(t)
 			content := pattern(0, 4<<20)
-			path := filepath.Join(t.TempDir(), "data")
-			if err := os.WriteFile(path, content, 0o600); err != nil {
-				t.Fatal(err)
-			}
-			f, err := os.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
+			f := tempFile(t, content)
 			l := newIOLoop(t)
 			l.io.noSendfile = fallback
-			s, c := tcpPair(t)
+			s, c := smallBufferPair(t)
 			peer := os.NewFile(uintptr(c), "peer")
 			defer peer.Close()
-			// Small socket buffers: SendFile must wait for the peer.
-			unix.SetsockoptInt(s, unix.SOL_SOCKET, unix.SO_SNDBUF, 32<<10)
-			unix.SetsockoptInt(c, unix.SOL_SOCKET, unix.SO_RCVBUF, 32<<10)
 			startReading := make(chan struct{})
 			received := make(chan []byte, 1)
 			go func() {
@@ -107,20 +96,10 @@ func TestSendFile(t *testing.T) {
 // Abort while SendFile waits ends it with ErrTransportClosed.
 func TestSendFileAbort(t *testing.T) {
 	checkFDs(t)
-	path := filepath.Join(t.TempDir(), "data")
-	if err := os.WriteFile(path, make([]byte, 4<<20), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := tempFile(t, make([]byte, 4<<20))
 	l := newIOLoop(t)
-	s, c := tcpPair(t)
+	s, c := smallBufferPair(t)
 	defer unix.Close(c)
-	unix.SetsockoptInt(s, unix.SOL_SOCKET, unix.SO_SNDBUF, 32<<10)
-	unix.SetsockoptInt(c, unix.SOL_SOCKET, unix.SO_RCVBUF, 32<<10)
 	p := &recProto{}
 	runTest(t, l, func(tk *Task) error {
 		tr, _, err := ConnectAccepted(l, func() *recProto { return p }, s)
@@ -134,6 +113,30 @@ func TestSendFileAbort(t *testing.T) {
 		}
 		return p.waitLost(tk)
 	})
+}
+
+// tempFile returns a file holding content, closed at the end of the test.
+func tempFile(t *testing.T, content []byte) *os.File {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "data")
+	if err := os.WriteFile(path, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// smallBufferPair is tcpPair with small socket buffers, so that a
+// SendFile of a few MiB must wait for the peer.
+func smallBufferPair(t *testing.T) (int, int) {
+	s, c := tcpPair(t)
+	unix.SetsockoptInt(s, unix.SOL_SOCKET, unix.SO_SNDBUF, 32<<10)
+	unix.SetsockoptInt(c, unix.SOL_SOCKET, unix.SO_RCVBUF, 32<<10)
+	return s, c
 }
 
 func firstDiff(a, b []byte) int {
