@@ -208,7 +208,7 @@ func TestDualStackAndIPv6(t *testing.T) {
 func TestFlowControl(t *testing.T) {
 	checkFDs(t)
 	l := newIOLoop(t)
-	const total = 16 << 20
+	const total, tail = 16 << 20, 16 << 20
 	payload := make([]byte, total)
 	for i := range payload {
 		payload[i] = byte(i * 7 / 3)
@@ -221,6 +221,9 @@ func TestFlowControl(t *testing.T) {
 		}
 		defer srv.Close()
 		cp := &recProto{onMade: func(p *recProto) { p.tr.PauseReading() }}
+		// Room for all that arrives: growing the slice by copying took
+		// seconds on a loaded machine, past the watchdog under -race.
+		cp.data = make([]byte, 0, total+tail)
 		ctr, err := dialProto(tk, srv.Addr(), cp)
 		if err != nil {
 			return err
@@ -265,7 +268,7 @@ func TestFlowControl(t *testing.T) {
 		}
 		// Close flushes first, so a buffered tail still arrives.
 		ctr.PauseReading()
-		big := bytes.Repeat([]byte("z"), 48<<20)
+		big := bytes.Repeat([]byte("z"), tail)
 		st.Write(big)
 		st.Close()
 		if st.WriteBufferSize() == 0 {
