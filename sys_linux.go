@@ -74,9 +74,6 @@ func sysRead(fd int, p []byte) (int, error) {
 	return int(r), nil
 }
 
-// maxIov bounds the buffers of one writev.
-const maxIov = 1024
-
 // sysWritev writes bufs with one sendmsg, using iov as scratch so that
 // it does not allocate. It returns how many bytes the kernel took.
 func sysWritev(fd int, bufs [][]byte, iov *[]unix.Iovec) (int, error) {

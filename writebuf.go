@@ -19,6 +19,8 @@ const (
 	maxFreeChunks = 64
 	// keepChunkList is the largest chunk list kept once drained.
 	keepChunkList = 64
+	// maxIov bounds the buffers of one writev (Linux's IOV_MAX).
+	maxIov = 1024
 )
 
 // writeBuffer is the chunk list. The bytes buffered are
