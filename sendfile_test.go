@@ -147,3 +147,60 @@ func firstDiff(a, b []byte) int {
 	}
 	return min(len(a), len(b))
 }
+
+// Cancelling a SendFile that waits returns what it sent with
+// ErrCancelled, and lets writes in again; Close made during a SendFile
+// waits for it, and the peer gets every byte.
+func TestSendFileCancelAndClose(t *testing.T) {
+	checkFDs(t)
+	content := pattern(0, 4<<20)
+	f := tempFile(t, content)
+	l := newIOLoop(t)
+	s, c := smallBufferPair(t)
+	peer := os.NewFile(uintptr(c), "peer")
+	defer peer.Close()
+	received := make(chan []byte, 1)
+	startReading := make(chan struct{})
+	go func() {
+		<-startReading
+		b, _ := io.ReadAll(peer)
+		received <- b
+	}()
+	p := &recProto{}
+	var first int64
+	runTest(t, l, func(tk *Task) error {
+		tr, _, err := ConnectAccepted(l, func() *recProto { return p }, s)
+		if err != nil {
+			return err
+		}
+		var sendErr error
+		send := Spawn(tk, func(t2 *Task) (int64, error) {
+			first, sendErr = tr.SendFile(t2, f, 0, 0)
+			return first, sendErr
+		})
+		Sleep(tk, 0) // the SendFile fills the socket and waits
+		send.Cancel()
+		Await(tk, send)
+		if !errors.Is(sendErr, ErrCancelled) || first <= 0 || first >= int64(len(content)) {
+			return fmt.Errorf("cancelled SendFile: %d, %v; want part of the file and ErrCancelled", first, sendErr)
+		}
+		if err := tr.Write([]byte("after")); err != nil {
+			return fmt.Errorf("Write after a cancelled SendFile: %v", err)
+		}
+		// Again, with a Close while it runs.
+		send = Spawn(tk, func(t2 *Task) (int64, error) { return tr.SendFile(t2, f, 0, 0) })
+		close(startReading)
+		for tr.WriteBufferSize() > 0 { // "after" is out: the file goes
+			Sleep(tk, 0)
+		}
+		tr.Close()
+		if n, err := Await(tk, send); err != nil || n != int64(len(content)) {
+			return fmt.Errorf("SendFile with a Close made meanwhile: %d, %v; want the whole file", n, err)
+		}
+		return p.waitLost(tk)
+	})
+	want := bytes.Join([][]byte{content[:first], []byte("after"), content}, nil)
+	if got := <-received; !bytes.Equal(got, want) {
+		t.Fatalf("peer got %d bytes, want %d; first difference at %d", len(got), len(want), firstDiff(got, want))
+	}
+}
