@@ -198,7 +198,7 @@ func (s *CancelScope) result(t *Task, err error) error {
 	}
 	s.caught = true
 	if s.byDeadline {
-		return timeoutError{}
+		return &TimeoutError{cause: err}
 	}
 	return nil
 }

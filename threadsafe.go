@@ -77,7 +77,7 @@ func (c *ConcurrentFuture[T]) ResultTimeout(d time.Duration) (T, error) {
 		return c.val, c.err
 	case <-t.C:
 		var zero T
-		return zero, timeoutError{}
+		return zero, &TimeoutError{}
 	}
 }
 
@@ -102,12 +102,3 @@ func (c *ConcurrentFuture[T]) Cancel() bool {
 	})
 	return err == nil
 }
-
-// timeoutError matches ErrTimeout and context.DeadlineExceeded.
-type timeoutError struct{}
-
-func (timeoutError) Error() string { return ErrTimeout.Error() }
-func (timeoutError) Is(target error) bool {
-	return target == ErrTimeout || target == context.DeadlineExceeded
-}
-func (timeoutError) Timeout() bool { return true }

@@ -131,7 +131,7 @@ func WaitFor[T any](t *Task, f *Future[T], timeout time.Duration) (T, error) {
 		}
 		v, err := f.Result()
 		if err != nil && errors.Is(err, ErrCancelled) {
-			return v, timeoutError{}
+			return v, &TimeoutError{cause: err}
 		}
 		return v, err
 	}
@@ -239,7 +239,7 @@ func AsCompleted[T any](t *Task, futs []*Future[T], timeout time.Duration) iter.
 				waiter = nil
 			}
 			if len(ready) == 0 {
-				yield(zero, timeoutError{})
+				yield(zero, &TimeoutError{})
 				return
 			}
 			f := ready[0]
