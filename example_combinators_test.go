@@ -72,7 +72,7 @@ func ExampleWait() {
 	aio.Run(func(t *aio.Task) error {
 		fast := aio.Spawn(t, exWork(time.Second, "fast"))
 		slow := aio.Spawn(t, exWork(5*time.Second, "slow"))
-		done, pending, _ := aio.Wait(t, []*aio.Future[string]{fast, slow}, aio.FirstCompleted, 0)
+		done, pending, _ := aio.Wait(t, []*aio.Future[string]{fast, slow}, aio.FirstCompleted, aio.NoTimeout)
 		fmt.Println(len(done), len(pending), done[0] == fast) // nothing is cancelled
 		v, _ := aio.Await(t, slow)
 		fmt.Println(v)
@@ -115,7 +115,7 @@ func ExampleAsCompleted() {
 			aio.Spawn(t, exWork(1*time.Second, 1)),
 			aio.Spawn(t, exWork(2*time.Second, 2)),
 		}
-		for v, err := range aio.AsCompleted(t, fs, 0) {
+		for v, err := range aio.AsCompleted(t, fs, aio.NoTimeout) {
 			fmt.Println(v, err)
 		}
 		return nil
