@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -271,5 +272,231 @@ func TestResultTimeoutZeroDoesNotWait(t *testing.T) {
 	close(release)
 	if v, err := cf.ResultTimeout(NoTimeout); v != 7 || err != nil {
 		t.Fatalf("ResultTimeout(NoTimeout) = %d, %v; want 7, nil", v, err)
+	}
+}
+
+// A task asleep on a timer resumes in the pass after its timer fires,
+// after every callback due with it: asyncio's sleep future wakes the task
+// through a done callback, which call_soon schedules.
+//
+//	import asyncio
+//	async def main():
+//	    loop = asyncio.get_running_loop()
+//	    trace = []
+//	    async def sleeper():
+//	        await asyncio.sleep(1)
+//	        trace.append("sleeper woke")
+//	    task = asyncio.create_task(sleeper())
+//	    await asyncio.sleep(0)  # the sleeper's timer is scheduled first
+//	    when = [h for h in loop._scheduled if not h.cancelled()][0].when()
+//	    def cb1():
+//	        trace.append("cb1")
+//	        loop.call_soon(lambda: trace.append("soon from cb1"))
+//	    loop.call_at(when, cb1)
+//	    loop.call_at(when, lambda: trace.append("cb2"))
+//	    await task
+//	    print(trace)
+//	asyncio.run(main())
+//
+// prints ['cb1', 'cb2', 'sleeper woke', 'soon from cb1']. Debug mode (no
+// handoff between tasks) must agree.
+func TestSleeperWakesAfterCallbacksDueWithIt(t *testing.T) {
+	for _, debug := range []bool{false, true} {
+		t.Run(fmt.Sprintf("debug=%v", debug), func(t *testing.T) {
+			l := newTestLoop(t, Debug(debug), WithLogger(slog.New(slog.DiscardHandler)))
+			var trace []string
+			note := func(s string) { trace = append(trace, s) }
+			_, err := runMain(t, l, func(t *Task) (struct{}, error) {
+				task := Spawn(t, func(t *Task) (struct{}, error) {
+					if err := Sleep(t, time.Second); err != nil {
+						return struct{}{}, err
+					}
+					note("sleeper woke")
+					return struct{}{}, nil
+				})
+				if err := Sleep(t, 0); err != nil { // the sleeper's timer is scheduled first
+					return struct{}{}, err
+				}
+				when := l.Time() + time.Second
+				l.CallAt(when, func() {
+					note("cb1")
+					l.CallSoon(func() { note("soon from cb1") })
+				})
+				l.CallAt(when, func() { note("cb2") })
+				return Await(t, task)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := "cb1, cb2, sleeper woke, soon from cb1"
+			if got := strings.Join(trace, ", "); got != want {
+				t.Fatalf("order %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// A timeout whose deadline is the very time the awaited task's own sleep
+// ends times out and cancels the task, whichever timer was scheduled
+// first: the timeout's callback runs in the pass the timers fire, and
+// the task only resumes in the next, to find itself cancelled.
+//
+//	import asyncio
+//	async def main():
+//	    loop = asyncio.get_running_loop()
+//	    async def worker():
+//	        await asyncio.sleep(1)
+//	        return "value"
+//	    w = asyncio.create_task(worker())
+//	    await asyncio.sleep(0)  # w's timer is scheduled first
+//	    when = [h for h in loop._scheduled if not h.cancelled()][0].when()
+//	    try:
+//	        async with asyncio.timeout_at(when):  # what wait_for(w, 1) does
+//	            print(await w)
+//	    except TimeoutError:
+//	        print("timed out; worker cancelled:", w.cancelled())
+//	asyncio.run(main())
+//
+// prints "timed out; worker cancelled: True".
+func TestWaitForDeadlineEqualToSleep(t *testing.T) {
+	for _, debug := range []bool{false, true} {
+		t.Run(fmt.Sprintf("debug=%v", debug), func(t *testing.T) {
+			l := newTestLoop(t, Debug(debug), WithLogger(slog.New(slog.DiscardHandler)))
+			_, err := runMain(t, l, func(t *Task) (struct{}, error) {
+				w := Spawn(t, func(t *Task) (string, error) {
+					if err := Sleep(t, time.Second); err != nil {
+						return "", err
+					}
+					return "value", nil
+				})
+				if err := Sleep(t, 0); err != nil { // w's timer is scheduled first
+					return struct{}{}, err
+				}
+				v, err := WaitFor(t, w, time.Second)
+				if !errors.Is(err, ErrTimeout) || !w.Cancelled() {
+					return struct{}{}, fmt.Errorf("WaitFor = %q, %v (worker cancelled: %v); want a timeout and a cancelled worker",
+						v, err, w.Cancelled())
+				}
+				return struct{}{}, nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// The same rule when the timer fires at the head of a pass that a task
+// begins itself (handoff mode: a task that yields with Sleep(t, 0) runs
+// the next pass's head, and a task that suspends hands control straight
+// to the next task): the sleeper's step still goes to the back.
+//
+//	import asyncio
+//	async def main():
+//	    loop = asyncio.get_running_loop()
+//	    now = [loop.time()]
+//	    loop.time = lambda: now[0]  # a clock that moves only when told
+//	    trace = []
+//	    async def s():
+//	        await asyncio.sleep(1)
+//	        trace.append("S woke")
+//	    async def x():
+//	        now[0] += 1  # S's timer is due from now on
+//	        for i in range(1, 4):
+//	            await asyncio.sleep(0)
+//	            trace.append(f"X {i}")
+//	    st = asyncio.create_task(s())
+//	    await asyncio.sleep(0)  # S starts and sleeps
+//	    await asyncio.gather(st, asyncio.create_task(x()))
+//	    print(trace)
+//	asyncio.run(main())
+//
+// prints ['X 1', 'X 2', 'S woke', 'X 3'].
+func TestSleeperWakesAtTheBackInHandoff(t *testing.T) {
+	for _, debug := range []bool{false, true} {
+		t.Run(fmt.Sprintf("debug=%v", debug), func(t *testing.T) {
+			l := newTestLoop(t, Debug(debug), WithLogger(slog.New(slog.DiscardHandler)))
+			var trace []string
+			_, err := runMain(t, l, func(t *Task) (struct{}, error) {
+				s := Spawn(t, func(t *Task) (struct{}, error) {
+					if err := Sleep(t, time.Second); err != nil {
+						return struct{}{}, err
+					}
+					trace = append(trace, "S woke")
+					return struct{}{}, nil
+				})
+				if err := Sleep(t, 0); err != nil { // S starts and sleeps
+					return struct{}{}, err
+				}
+				x := Spawn(t, func(t *Task) (struct{}, error) {
+					l.clock.advanceTo(l.Time() + time.Second) // S's timer is due from now on
+					for i := 1; i <= 3; i++ {
+						if err := Sleep(t, 0); err != nil {
+							return struct{}{}, err
+						}
+						trace = append(trace, fmt.Sprintf("X %d", i))
+					}
+					return struct{}{}, nil
+				})
+				_, err := Gather(t, s, x)
+				return struct{}{}, err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := strings.Join(trace, ", "), "X 1, X 2, S woke, X 3"; got != want {
+				t.Fatalf("order %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// A cancel that comes after a sleeper's timer fired but before the task
+// resumed is delivered when it resumes, once: the task is woken once,
+// and its next await waits for real.
+//
+//	import asyncio
+//	async def main():
+//	    loop = asyncio.get_running_loop()
+//	    f = loop.create_future()
+//	    async def worker():
+//	        try:
+//	            await asyncio.sleep(1)
+//	            print("slept")
+//	        except asyncio.CancelledError:
+//	            print("cancelled")
+//	        return await f
+//	    w = asyncio.create_task(worker())
+//	    await asyncio.sleep(0)  # w's timer is scheduled first
+//	    when = [h for h in loop._scheduled if not h.cancelled()][0].when()
+//	    loop.call_at(when, w.cancel)  # after w's timer fired, before w resumed
+//	    loop.call_at(when + 1, f.set_result, 42)
+//	    print(await w)
+//	asyncio.run(main())
+//
+// prints "cancelled" and 42.
+func TestCancelBetweenTimerAndWake(t *testing.T) {
+	l := newTestLoop(t)
+	var trace []string
+	v, err := runMain(t, l, func(t *Task) (int, error) {
+		f := NewFuture[int](l)
+		w := Spawn(t, func(t *Task) (int, error) {
+			if err := Sleep(t, time.Second); err != nil {
+				trace = append(trace, "cancelled")
+			} else {
+				trace = append(trace, "slept")
+			}
+			return Await(t, f)
+		})
+		if err := Sleep(t, 0); err != nil { // w's timer is scheduled first
+			return 0, err
+		}
+		when := l.Time() + time.Second
+		l.CallAt(when, func() { w.Cancel() })
+		l.CallAt(when+time.Second, func() { f.SetResult(42) })
+		return Await(t, w)
+	})
+	if err != nil || v != 42 || strings.Join(trace, ",") != "cancelled" {
+		t.Fatalf("got %d, %v, trace %q; want 42, nil, \"cancelled\"", v, err, trace)
 	}
 }
