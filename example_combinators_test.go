@@ -151,11 +151,17 @@ func ExampleGroup() {
 func ExampleSpawnIn() {
 	aio.Run(func(t *aio.Task) error {
 		var a, b *aio.Future[int]
-		aio.Group(t, func(t *aio.Task, g *aio.TaskGroup) error {
-			a = aio.SpawnIn(g, exWork(time.Second, 1))
-			b = aio.SpawnIn(g, exWork(2*time.Second, 2))
-			return nil
+		err := aio.Group(t, func(t *aio.Task, g *aio.TaskGroup) error {
+			var err error
+			if a, err = aio.SpawnIn(g, exWork(time.Second, 1)); err != nil {
+				return err // the group is aborting: a task failed already
+			}
+			b, err = aio.SpawnIn(g, exWork(2*time.Second, 2))
+			return err
 		})
+		if err != nil {
+			return err
+		}
 		// Group returned: every task in it is done.
 		va, _ := a.Result()
 		vb, _ := b.Result()

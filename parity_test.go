@@ -500,3 +500,96 @@ func TestCancelBetweenTimerAndWake(t *testing.T) {
 		t.Fatalf("got %d, %v, trace %q; want 42, nil, \"cancelled\"", v, err, trace)
 	}
 }
+
+// must returns f, failing the task (by a panic, which becomes its error)
+// if SpawnIn refused it.
+func must[T any](f *Future[T], err error) *Future[T] {
+	if err != nil {
+		panic(err)
+	}
+	return f
+}
+
+// A task group that is aborting, or has finished, takes no new task:
+// SpawnIn and Go fail and never run the function.
+//
+//	import asyncio
+//	async def main():
+//	    ran = []
+//	    async def boom():
+//	        raise ValueError("boom")
+//	    async def late():
+//	        ran.append("late")
+//	    try:
+//	        async with asyncio.TaskGroup() as g:
+//	            g.create_task(boom())
+//	            try:
+//	                await asyncio.sleep(1)
+//	            except asyncio.CancelledError:
+//	                try:
+//	                    g.create_task(late())
+//	                except RuntimeError as e:
+//	                    print("aborting:", e)
+//	                raise
+//	    except* ValueError:
+//	        pass
+//	    try:
+//	        g.create_task(late())
+//	    except RuntimeError as e:
+//	        print("finished:", e)
+//	    print("ran:", ran)
+//	asyncio.run(main())
+//
+// prints "aborting: TaskGroup <TaskGroup errors=1 cancelling> is shutting
+// down", "finished: TaskGroup <TaskGroup cancelling> is finished" and
+// "ran: []".
+func TestGroupClosedToNewTasks(t *testing.T) {
+	l := newTestLoop(t)
+	boom := errors.New("boom")
+	_, err := runMain(t, l, func(t *Task) (int, error) {
+		ran := false
+		late := func(t *Task) (int, error) { ran = true; return 0, nil }
+		var group *TaskGroup
+		var aborting, aborting2 error
+		err := Group(t, func(t *Task, g *TaskGroup) error {
+			group = g
+			g.Go(func(t *Task) error { return boom })
+			if err := Sleep(t, time.Second); err == nil { // the group aborts here
+				return errors.New("the body's sleep was not cancelled")
+			}
+			var f *Future[int]
+			f, aborting = SpawnIn(g, late)
+			if f != nil {
+				return errors.New("SpawnIn into an aborting group returned a future")
+			}
+			aborting2 = g.Go(func(t *Task) error { ran = true; return nil })
+			return nil
+		})
+		if !errors.Is(err, boom) {
+			return 0, fmt.Errorf("Group: %v, want boom", err)
+		}
+		_, finished := SpawnIn(group, late)
+		for _, c := range []struct {
+			err  error
+			want string
+		}{
+			{aborting, "is shutting down"},
+			{aborting2, "is shutting down"},
+			{finished, "has finished"},
+		} {
+			if !errors.Is(c.err, ErrGroupClosed) || !strings.Contains(fmt.Sprint(c.err), c.want) {
+				return 0, fmt.Errorf("spawn error %v, want ErrGroupClosed saying %q", c.err, c.want)
+			}
+		}
+		if err := Sleep(t, time.Second); err != nil {
+			return 0, err
+		}
+		if ran {
+			return 0, errors.New("a function spawned into a closed group ran")
+		}
+		return 0, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
