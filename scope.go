@@ -50,9 +50,9 @@ func (l *Loop) deadlineAfter(d time.Duration) time.Duration {
 //
 // When the code returns out of the scope with an error matching
 // ErrCancelled, the scope that fired turns it into its own result: a
-// scope whose deadline fired returns an error matching both ErrTimeout
-// and context.DeadlineExceeded; a scope cancelled with Cancel returns
-// nil. Only the outermost cancelled scope does this (an inner one lets
+// scope whose deadline fired returns a *TimeoutError (matching ErrTimeout
+// and context.DeadlineExceeded, not ErrCancelled) whose Cause is that
+// cancellation error; a scope cancelled with Cancel returns nil. Only the outermost cancelled scope does this (an inner one lets
 // the error through to it), and none does if the task also received a
 // bare Task.Cancel meanwhile that it has not withdrawn with Uncancel:
 // that cancellation goes on up.
@@ -108,11 +108,12 @@ var errScopeExited = errors.New("aio: cancel scope exited")
 // Timeout runs fn inside a cancel scope whose deadline is d of loop time
 // from now (asyncio.timeout). When the deadline passes, the work in the
 // scope is cancelled, level-triggered (see CancelScope), and Timeout
-// returns an error matching both ErrTimeout and context.DeadlineExceeded
-// if fn returned the cancellation. If fn returns nil or another error,
-// Timeout returns that unchanged. A d <= 0 makes the scope expire at
-// once: fn runs, but its first await is cancelled; NoTimeout sets no
-// deadline (asyncio.timeout(None)).
+// returns a *TimeoutError (matching ErrTimeout and
+// context.DeadlineExceeded) whose Cause is the cancellation, if fn
+// returned it. If fn returns nil or another error, Timeout returns that
+// unchanged. A d <= 0 makes the scope expire at once: fn runs, but its
+// first await is cancelled; NoTimeout sets no deadline
+// (asyncio.timeout(None)).
 //
 // Cancellation: a Task.Cancel of t while fn runs is delivered to fn's
 // current await as usual; the error fn returns then passes through

@@ -118,10 +118,11 @@ func Wait[F Awaitable](t *Task, fs []F, when ReturnWhen, timeout time.Duration) 
 // WaitFor waits for f with a timeout (asyncio.wait_for, with CPython
 // 3.12's semantics). If f is done within timeout, WaitFor returns its
 // result. Otherwise it cancels f, waits until f has finished (a task may
-// take its time to clean up), and returns an error matching both
-// ErrTimeout and context.DeadlineExceeded, unless f refused the
-// cancellation and produced a value or an error of its own: then that is
-// returned. To wait without cancelling f, wrap it in Shield.
+// take its time to clean up), and returns a *TimeoutError (matching
+// ErrTimeout and context.DeadlineExceeded, not ErrCancelled) whose Cause
+// is the cancellation it replaced, unless f refused the cancellation and
+// produced a value or an error of its own: then that is returned. To
+// wait without cancelling f, wrap it in Shield.
 //
 // A timeout <= 0 does not wait: a done f gives its result, otherwise f is
 // cancelled and waited for as above. NoTimeout waits as long as f takes
