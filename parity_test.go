@@ -593,3 +593,40 @@ func TestGroupClosedToNewTasks(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// NoTimeout never times out, for every API that takes a timeout, and a
+// timeout so large that the deadline would overflow the clock reads as
+// NoTimeout, not as a deadline in the past.
+func TestNoTimeoutNever(t *testing.T) {
+	l := newTestLoop(t)
+	_, err := runMain(t, l, func(t *Task) (struct{}, error) {
+		if err := Sleep(t, time.Second); err != nil { // now > 0: now+d overflows for huge d
+			return struct{}{}, err
+		}
+		late := func() *Future[int] {
+			f := NewFuture[int](l)
+			l.CallLater(100*time.Hour, func() { f.SetResult(1) })
+			return f
+		}
+		for _, d := range []time.Duration{NoTimeout, NoTimeout - 1} {
+			if v, err := WaitFor(t, late(), d); v != 1 || err != nil {
+				return struct{}{}, fmt.Errorf("WaitFor(%d) = %d, %v", d, v, err)
+			}
+			if err := Timeout(t, d, func(t *Task) error { return Sleep(t, 100*time.Hour) }); err != nil {
+				return struct{}{}, fmt.Errorf("Timeout(%d): %v", d, err)
+			}
+			if done, _, err := Wait(t, []*Future[int]{late()}, AllCompleted, d); len(done) != 1 || err != nil {
+				return struct{}{}, fmt.Errorf("Wait(%d): %d done, %v", d, len(done), err)
+			}
+			for v, err := range AsCompleted(t, []*Future[int]{late()}, d) {
+				if v != 1 || err != nil {
+					return struct{}{}, fmt.Errorf("AsCompleted(%d): %d, %v", d, v, err)
+				}
+			}
+		}
+		return struct{}{}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
