@@ -630,3 +630,33 @@ func TestNoTimeoutNever(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Executor.ShutdownTimeout follows the same rule: 0 does not wait for a
+// job that blocks, NoTimeout waits until it ends.
+func TestShutdownTimeoutRule(t *testing.T) {
+	e := NewExecutor(1)
+	block := make(chan struct{})
+	ended := make(chan struct{})
+	if err := e.Submit(func() { <-block; close(ended) }); err != nil {
+		t.Fatal(err)
+	}
+	res := make(chan bool, 1)
+	go func() { res <- e.ShutdownTimeout(true, 0) }()
+	select {
+	case ok := <-res:
+		if ok {
+			t.Fatal("ShutdownTimeout(true, 0) reported done while a job blocks")
+		}
+	case <-time.After(ioWatchdog):
+		t.Fatal("ShutdownTimeout(true, 0) waits for the job")
+	}
+	close(block)
+	if !e.ShutdownTimeout(true, NoTimeout) {
+		t.Fatal("ShutdownTimeout(true, NoTimeout) gave up")
+	}
+	select {
+	case <-ended:
+	default:
+		t.Fatal("ShutdownTimeout(true, NoTimeout) returned before the job ended")
+	}
+}
