@@ -27,6 +27,7 @@ type Server struct {
 	listeners []*listener
 	serving   bool
 	closed    bool
+	shutdown  bool // Shutdown has asked the connections to end
 
 	active int
 	conns  *SocketTransport // list of connections, linked by prev/next
