@@ -95,7 +95,7 @@ func (m *MultiServer) run(i int, cfg netConfig, factory func() Protocol, network
 		return
 	}
 	defer l.Close()
-	srv, err := createServer(nil, l, factory, network, address, cfg)
+	srv, err := createServer(nil, l, factory, network, address, cfg, i == 0)
 	if err != nil {
 		ready <- err
 		return

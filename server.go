@@ -28,6 +28,7 @@ type Server struct {
 	serving   bool
 	closed    bool
 	shutdown  bool // Shutdown has asked the connections to end
+	claim     bool // listenSocket checks that the port is free (claimPort)
 
 	active int
 	conns  *SocketTransport // list of connections, linked by prev/next
@@ -84,7 +85,7 @@ const (
 // an error matching ErrCancelled and nothing is left open.
 func CreateServer[P Protocol](t *Task, factory func() P, network, address string, opts ...NetOption) (*Server, error) {
 	t.checkRunning("CreateServer")
-	return createServer(t, t.fut.loop, protocolFactory(factory), network, address, newNetConfig(opts))
+	return createServer(t, t.fut.loop, protocolFactory(factory), network, address, newNetConfig(opts), false)
 }
 
 // CreateUnixServer is CreateServer on a Unix-domain stream socket at path
@@ -95,7 +96,7 @@ func CreateServer[P Protocol](t *Task, factory func() P, network, address string
 // Cancellation: CreateUnixServer does not suspend.
 func CreateUnixServer[P Protocol](t *Task, factory func() P, path string, opts ...NetOption) (*Server, error) {
 	t.checkRunning("CreateUnixServer")
-	return createServer(nil, t.fut.loop, protocolFactory(factory), "unix", path, newNetConfig(opts))
+	return createServer(nil, t.fut.loop, protocolFactory(factory), "unix", path, newNetConfig(opts), false)
 }
 
 func protocolFactory[P Protocol](factory func() P) func() Protocol {
@@ -103,8 +104,10 @@ func protocolFactory[P Protocol](factory func() P) func() Protocol {
 }
 
 // createServer makes a server on l; t (nil before the loop runs) is used
-// to resolve host names on the executor.
-func createServer(t *Task, l *Loop, factory func() Protocol, network, address string, cfg netConfig) (*Server, error) {
+// to resolve host names on the executor. With claim, a SO_REUSEPORT
+// listener on a given port first checks that nobody holds the port
+// (claimPort).
+func createServer(t *Task, l *Loop, factory func() Protocol, network, address string, cfg netConfig, claim bool) (*Server, error) {
 	if l.closed.Load() {
 		return nil, ErrLoopClosed
 	}
@@ -112,7 +115,7 @@ func createServer(t *Task, l *Loop, factory func() Protocol, network, address st
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{loop: l, factory: factory, cfg: cfg}
+	s := &Server{loop: l, factory: factory, cfg: cfg, claim: claim}
 	opErr := func(err error) error {
 		return &net.OpError{Op: "listen", Net: network, Err: err}
 	}
@@ -191,7 +194,7 @@ func (s *Server) listenInet(t *Task, family int, host string, port int) error {
 
 // listenSocket makes, binds and listens a stream socket.
 func (s *Server) listenSocket(family int, sa unix.Sockaddr, v6only bool) (*listener, error) {
-	fd, err := sysSocket(family, unix.SOCK_STREAM, 0)
+	fd, err := listenerSocket(family, v6only, s.cfg.reuseAddr, s.cfg.reusePort)
 	if err != nil {
 		return nil, err
 	}
@@ -199,25 +202,11 @@ func (s *Server) listenSocket(family int, sa unix.Sockaddr, v6only bool) (*liste
 		unix.Close(fd)
 		return nil, os.NewSyscallError(op, err)
 	}
-	if family != unix.AF_UNIX {
-		if s.cfg.reuseAddr {
-			if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
-				return fail("setsockopt", err)
-			}
-		}
-		if s.cfg.reusePort {
-			if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEPORT, 1); err != nil {
-				return fail("setsockopt", err)
-			}
-		}
-	}
-	if family == unix.AF_INET6 {
-		v := 0
-		if v6only {
-			v = 1
-		}
-		if err := unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, v); err != nil {
-			return fail("setsockopt", err)
+	if s.claim && s.cfg.reusePort && sockaddrPort(sa) != 0 {
+		// Made first, so that the claim's gap ends with two syscalls.
+		if err := claimPort(family, sa, v6only, s.cfg.reuseAddr); err != nil {
+			unix.Close(fd)
+			return nil, err
 		}
 	}
 	if err := unix.Bind(fd, sa); err != nil {
@@ -231,6 +220,38 @@ func (s *Server) listenSocket(family int, sa unix.Sockaddr, v6only bool) (*liste
 		return fail("listen", err)
 	}
 	return &listener{srv: s, fd: fd, family: family, addr: sockName(fd, false)}, nil
+}
+
+// listenerSocket makes a stream socket with a listener's options
+// (SO_REUSEADDR and SO_REUSEPORT apply to IP sockets only).
+func listenerSocket(family int, v6only, reuseAddr, reusePort bool) (int, error) {
+	fd, err := sysSocket(family, unix.SOCK_STREAM, 0)
+	if err != nil {
+		return -1, err
+	}
+	set := func(level, opt int, on bool) error {
+		v := 0
+		if on {
+			v = 1
+		}
+		return unix.SetsockoptInt(fd, level, opt, v)
+	}
+	if family != unix.AF_UNIX {
+		if reuseAddr {
+			err = set(unix.SOL_SOCKET, unix.SO_REUSEADDR, true)
+		}
+		if err == nil && reusePort {
+			err = set(unix.SOL_SOCKET, unix.SO_REUSEPORT, true)
+		}
+	}
+	if err == nil && family == unix.AF_INET6 {
+		err = set(unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, v6only)
+	}
+	if err != nil {
+		unix.Close(fd)
+		return -1, os.NewSyscallError("setsockopt", err)
+	}
+	return fd, nil
 }
 
 // listenUnix listens on a Unix socket at path, replacing a stale socket
