@@ -122,7 +122,7 @@ func createServer(t *Task, l *Loop, factory func() Protocol, network, address st
 	if family == unix.AF_UNIX {
 		ln, err := s.listenUnix(address)
 		if err != nil {
-			return nil, opErr(err)
+			return nil, &net.OpError{Op: "listen", Net: network, Addr: &net.UnixAddr{Name: address, Net: network}, Err: err}
 		}
 		s.listeners = append(s.listeners, ln)
 	} else {
@@ -255,13 +255,12 @@ func listenerSocket(family int, v6only, reuseAddr, reusePort bool) (int, error) 
 }
 
 // listenUnix listens on a Unix socket at path, replacing a stale socket
-// file.
+// file (removeStaleSocket).
 func (s *Server) listenUnix(path string) (*listener, error) {
 	abstract := strings.HasPrefix(path, "@")
 	if !abstract {
-		var st unix.Stat_t
-		if unix.Stat(path, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFSOCK {
-			os.Remove(path)
+		if err := removeStaleSocket(path); err != nil {
+			return nil, err
 		}
 	}
 	ln, err := s.listenSocket(unix.AF_UNIX, &unix.SockaddrUnix{Name: path}, false)
