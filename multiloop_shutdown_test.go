@@ -286,3 +286,94 @@ func TestMultiServerShutdownDeadline(t *testing.T) {
 		t.Errorf("%d of 2 handlers finished their cleanup", n)
 	}
 }
+
+// deafProto is an IdleCloser that never closes.
+type deafProto struct{ recProto }
+
+func (p *deafProto) CloseWhenIdle() {}
+
+// A Shutdown whose context ends while connections wait to close cuts the
+// wait short: the connections are aborted and the loops stop.
+func TestMultiServerShutdownDeadlineCutsWait(t *testing.T) {
+	checkFDs(t)
+	defer checkNoGoroutineLeak(t)()
+	ms, err := ServeMultiLoop(func() *deafProto { return &deafProto{} }, "tcp", "127.0.0.1:0", Loops(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := net.DialTimeout("tcp", ms.Addr().String(), ioWatchdog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(ioWatchdog))
+	waitConnections(t, ms, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		waitConnectionsAsked(ms)
+		cancel()
+	}()
+	if err := ms.Shutdown(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	if n, err := c.Read(make([]byte, 1)); n != 0 || err == nil {
+		t.Fatalf("connection still open: %v", err)
+	}
+}
+
+// waitConnectionsAsked waits until no loop of ms serves any more (the
+// graceful phase has begun everywhere).
+func waitConnectionsAsked(ms *MultiServer) {
+	for {
+		serving := false
+		for i, l := range ms.Loops() {
+			srv := ms.Servers()[i]
+			got := make(chan bool, 1)
+			if _, err := l.CallSoonThreadsafe(func() { got <- srv.IsServing() }); err != nil {
+				return
+			}
+			serving = serving || <-got
+		}
+		if !serving {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// Close cancels the loops' other tasks too, and lets them unwind.
+func TestMultiServerCloseCancelsOtherTasks(t *testing.T) {
+	checkFDs(t)
+	defer checkNoGoroutineLeak(t)()
+	logs, logOpt := captureLogger()
+	ms, err := ServeMultiLoop(func() *recProto { return &recProto{} }, "tcp", "127.0.0.1:0",
+		Loops(2), LoopOptions(logOpt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cleaned atomic.Int64
+	started := make(chan struct{}, len(ms.Loops()))
+	for _, l := range ms.Loops() {
+		l.CallSoonThreadsafe(func() {
+			CreateTask(l, func(t *Task) (struct{}, error) {
+				started <- struct{}{}
+				err := AwaitAny(t, NewFuture[struct{}](l))
+				if err := Sleep(t, time.Millisecond); err != nil {
+					return struct{}{}, err
+				}
+				cleaned.Add(1)
+				return struct{}{}, err
+			})
+		})
+	}
+	for range ms.Loops() {
+		<-started
+	}
+	ms.Close()
+	if n := cleaned.Load(); n != int64(len(ms.Loops())) {
+		t.Errorf("%d of %d background tasks unwound", n, len(ms.Loops()))
+	}
+	if strings.Contains(logs.String(), "destroyed") {
+		t.Errorf("tasks destroyed while pending:\n%s", logs)
+	}
+}

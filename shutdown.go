@@ -65,21 +65,16 @@ func (t *SocketTransport) closeWhenIdle(ic IdleCloser) {
 }
 
 // abortAndUnwind ends what runs on the loop of s for good, from task t:
-// it closes s, aborts its connections, lets their ConnectionLost run,
-// cancels every other task of the loop that is not being cancelled
-// already, and waits for them all to finish unwinding (their awaits after
-// the cancellation included), for at most unwindLimit. Tasks that are
-// still not done are left to Loop.Close, which destroys them.
+// it closes s, aborts its connections (their ConnectionLost may cancel
+// tasks), cancels every other task of the loop that is not being
+// cancelled already, and waits for them all to finish unwinding (their
+// awaits after the cancellation included), for at most unwindLimit.
+// Tasks still not done are left to Loop.Close, which destroys them.
 func abortAndUnwind(t *Task, s *Server) {
 	l := t.fut.loop
 	deadline := l.Time() + unwindLimit
 	s.Close()
 	s.AbortClients()
-	// ConnectionLost comes as a callback: once it has run, the tasks it
-	// cancels are cancelled once, by their own protocol, as usual.
-	if TimeoutAt(t, deadline, s.WaitClosed) != nil {
-		return
-	}
 	for {
 		var others []*Task
 		for _, o := range AllTasks(l) {
@@ -87,6 +82,9 @@ func abortAndUnwind(t *Task, s *Server) {
 				continue
 			}
 			if o.Cancelling() == 0 {
+				// A second cancel before the task runs would be one
+				// anyway (as in asyncio), but one after it caught the
+				// first would interrupt its unwinding.
 				o.Cancel()
 			}
 			others = append(others, o)
