@@ -16,7 +16,8 @@ import (
 // goroutine with its own SO_REUSEPORT listening socket on the same port:
 // the kernel spreads the connections over the loops, and the loops share
 // nothing (Python's "one process per core, one loop each", without the
-// processes). Made by ServeMultiLoop.
+// processes). Made by ServeMultiLoop; stopped by Close or Shutdown, which
+// let the work they cancel unwind before the loops stop.
 //
 // Its methods may be called from any goroutine.
 type MultiServer struct {
@@ -37,6 +38,14 @@ type MultiServer struct {
 // (port 0 picks one for all). factory is called on the loop that accepted
 // the connection, so a protocol only ever sees its own loop. The other
 // options are those of CreateServer, plus LoopOptions for the loops.
+//
+// Only the loops of one MultiServer share the port: if another socket
+// listens on it, with SO_REUSEPORT or not (a second process running the
+// same server, say), ServeMultiLoop fails with an error matching
+// syscall.EADDRINUSE rather than letting the kernel split the
+// connections between the two. It checks with a probe socket just before
+// its first listener binds; two servers started within microseconds of
+// each other can still both pass (docs/design.md, "Port exclusivity").
 //
 // It returns once every loop is serving. Call it from any goroutine
 // (not from a loop's: it blocks). Stop the server with Close or Shutdown.

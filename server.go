@@ -89,9 +89,14 @@ func CreateServer[P Protocol](t *Task, factory func() P, network, address string
 }
 
 // CreateUnixServer is CreateServer on a Unix-domain stream socket at path
-// (asyncio's loop.create_unix_server). A stale socket file at path is
-// removed first, and the file is removed again on Close. A path starting
-// with '@' is a Linux abstract socket, with no file.
+// (asyncio's loop.create_unix_server). A stale socket file at path, one
+// that nobody accepts on, is removed first; a socket in use, or a file
+// that is not a socket, is left alone and CreateUnixServer fails with an
+// error that names path and matches syscall.EADDRINUSE. (The check
+// connects to the socket: a live server sees a connection come and go.
+// asyncio removes any socket file.) The file is removed again on Close
+// if it is still the server's. A path starting with '@' is a Linux
+// abstract socket, with no file.
 //
 // Cancellation: CreateUnixServer does not suspend.
 func CreateUnixServer[P Protocol](t *Task, factory func() P, path string, opts ...NetOption) (*Server, error) {
