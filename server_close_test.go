@@ -1,6 +1,7 @@
 package aio
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -86,5 +87,50 @@ func TestServerCloseSemanticsMatchAsyncio(t *testing.T) {
 		}
 		srv2.Close()
 		return srv2.WaitClosed(tk)
+	})
+}
+
+// Server.Shutdown closes the connections of plain protocols, asks an
+// IdleCloser to close, and waits; bounded by Timeout, AbortClients ends
+// what is left.
+func TestServerShutdown(t *testing.T) {
+	checkFDs(t)
+	l := newIOLoop(t)
+	runTest(t, l, func(tk *Task) error {
+		var plain *recProto
+		deaf := false
+		srv, err := CreateServer(tk, func() Protocol {
+			if !deaf {
+				deaf = true
+				return &deafProto{}
+			}
+			plain = &recProto{}
+			return plain
+		}, "tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		for range 2 {
+			c, err := net.Dial("tcp", srv.Addr().String())
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+		}
+		for srv.Connections() < 2 {
+			if err := Sleep(tk, time.Millisecond); err != nil {
+				return err
+			}
+		}
+		err = Timeout(tk, 10*time.Millisecond, srv.Shutdown)
+		if !errors.Is(err, ErrTimeout) {
+			return fmt.Errorf("Shutdown of a connection that never closes: %v", err)
+		}
+		if plain.lost != 1 || srv.Connections() != 1 || srv.IsServing() {
+			return fmt.Errorf("after Shutdown: plain lost %d, %d connections, serving %v",
+				plain.lost, srv.Connections(), srv.IsServing())
+		}
+		srv.AbortClients()
+		return srv.Shutdown(tk) // again: only waits
 	})
 }
