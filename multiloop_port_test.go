@@ -11,7 +11,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 )
 
 // checkPortInUse fails unless err says that the port is taken.
@@ -81,12 +80,7 @@ func TestServeMultiLoopRestartOnSamePort(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := ms.Addr().String()
-	c, err := net.DialTimeout("tcp", addr, ioWatchdog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(ioWatchdog))
+	c := dialServer(t, addr)
 	waitConnections(t, ms, 1)
 	ms.Close() // the server closes first: its side is in TIME_WAIT
 	if n, err := c.Read(make([]byte, 1)); n != 0 || err == nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -72,12 +73,7 @@ func startUnwindServer(t *testing.T, clients int, stubborn bool, loopOpts ...Opt
 	}
 	var conns []net.Conn
 	for range clients {
-		c, err := net.DialTimeout("tcp", ms.Addr().String(), ioWatchdog)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.SetDeadline(time.Now().Add(ioWatchdog))
-		t.Cleanup(func() { c.Close() })
+		c := dialServer(t, ms.Addr().String())
 		conns = append(conns, c)
 		io.WriteString(c, "go")
 	}
@@ -208,18 +204,8 @@ func TestMultiServerShutdownFinishesInFlight(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	busy, err := net.DialTimeout("tcp", ms.Addr().String(), ioWatchdog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer busy.Close()
-	busy.SetDeadline(time.Now().Add(ioWatchdog))
-	idle, err := net.DialTimeout("tcp", ms.Addr().String(), ioWatchdog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idle.Close()
-	idle.SetDeadline(time.Now().Add(ioWatchdog))
+	busy := dialServer(t, ms.Addr().String())
+	idle := dialServer(t, ms.Addr().String())
 	io.WriteString(busy, "GET")
 	<-started
 	// The idle connection must be accepted before Shutdown, or it would
@@ -243,17 +229,42 @@ func TestMultiServerShutdownFinishesInFlight(t *testing.T) {
 	}
 }
 
+// dialServer connects to addr, with a deadline on IO, for the test's
+// duration.
+func dialServer(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, ioWatchdog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	c.SetDeadline(time.Now().Add(ioWatchdog))
+	return c
+}
+
+// eachServer calls f with the server of each loop of ms, on that loop,
+// and returns what f returned, in order; ok is false if a loop is closed.
+func eachServer[T any](ms *MultiServer, f func(*Server) T) (out []T, ok bool) {
+	for i, l := range ms.Loops() {
+		srv := ms.Servers()[i]
+		got := make(chan T, 1)
+		if _, err := l.CallSoonThreadsafe(func() { got <- f(srv) }); err != nil {
+			return out, false
+		}
+		out = append(out, <-got)
+	}
+	return out, true
+}
+
 // waitConnections waits until the loops of ms count n connections in all.
 func waitConnections(t *testing.T, ms *MultiServer, n int) {
 	t.Helper()
 	deadline := time.Now().Add(ioWatchdog)
 	for {
+		counts, _ := eachServer(ms, (*Server).Connections)
 		sum := 0
-		for i, l := range ms.Loops() {
-			srv := ms.Servers()[i]
-			got := make(chan int, 1)
-			l.CallSoonThreadsafe(func() { got <- srv.Connections() })
-			sum += <-got
+		for _, c := range counts {
+			sum += c
 		}
 		if sum == n {
 			return
@@ -301,12 +312,7 @@ func TestMultiServerShutdownDeadlineCutsWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := net.DialTimeout("tcp", ms.Addr().String(), ioWatchdog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(ioWatchdog))
+	c := dialServer(t, ms.Addr().String())
 	waitConnections(t, ms, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
@@ -325,16 +331,8 @@ func TestMultiServerShutdownDeadlineCutsWait(t *testing.T) {
 // graceful phase has begun everywhere).
 func waitConnectionsAsked(ms *MultiServer) {
 	for {
-		serving := false
-		for i, l := range ms.Loops() {
-			srv := ms.Servers()[i]
-			got := make(chan bool, 1)
-			if _, err := l.CallSoonThreadsafe(func() { got <- srv.IsServing() }); err != nil {
-				return
-			}
-			serving = serving || <-got
-		}
-		if !serving {
+		serving, ok := eachServer(ms, (*Server).IsServing)
+		if !ok || !slices.Contains(serving, true) {
 			return
 		}
 		time.Sleep(time.Millisecond)

@@ -15,16 +15,7 @@ import (
 // Stopping serve while a request is being handled (its handler sleeps)
 // still answers that request in full, and then closes the connection.
 func TestServeStopAnswersInFlightRequest(t *testing.T) {
-	ctl := &serveControl{ready: make(chan string, 1), stop: make(chan struct{})}
-	var out bytes.Buffer
-	done := make(chan error, 1)
-	go func() { done <- serve("127.0.0.1:0", 2, &out, ctl) }()
-	var addr string
-	select {
-	case addr = <-ctl.ready:
-	case err := <-done:
-		t.Fatalf("serve: %v", err)
-	}
+	ctl, addr, _, done := launchServe(t)
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
@@ -50,6 +41,22 @@ func TestServeStopAnswersInFlightRequest(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Errorf("serve returned %v", err)
 	}
+}
+
+// launchServe runs serve on a free port, on two loops; the caller stops
+// it by closing ctl.stop, and done then gives serve's result.
+func launchServe(t *testing.T) (ctl *serveControl, addr string, out *bytes.Buffer, done chan error) {
+	t.Helper()
+	ctl = &serveControl{ready: make(chan string, 1), stop: make(chan struct{})}
+	out = &bytes.Buffer{}
+	done = make(chan error, 1)
+	go func() { done <- serve("127.0.0.1:0", 2, out, ctl) }()
+	select {
+	case addr = <-ctl.ready:
+	case err := <-done:
+		t.Fatalf("serve: %v", err)
+	}
+	return ctl, addr, out, done
 }
 
 // waitHandlerRunning waits until a loop of srv runs a task: the handler
