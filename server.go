@@ -363,7 +363,8 @@ func (s *Server) ServeForever(t *Task) error {
 
 // Close stops accepting and closes the listening sockets (asyncio's
 // Server.close). The connections go on; WaitClosed waits for them, and
-// CloseClients or AbortClients ends them. Closing twice does nothing.
+// CloseClients or AbortClients ends them (Shutdown does all this
+// gracefully). Closing twice does nothing.
 func (s *Server) Close() error {
 	if s.closed {
 		return nil
