@@ -19,7 +19,9 @@ import (
 // processes). Made by ServeMultiLoop; stopped by Close or Shutdown, which
 // let the work they cancel unwind before the loops stop.
 //
-// Its methods may be called from any goroutine.
+// Its methods may be called from any goroutine, except that Close and
+// Shutdown wait for the loops to exit and so must not be called from
+// one of them.
 type MultiServer struct {
 	loops   []*Loop
 	servers []*Server // servers[i] belongs to loops[i]
