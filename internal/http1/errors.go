@@ -82,4 +82,5 @@ var (
 	errBodyTooLarge   = &Error{413, "body too large", ErrTooLarge}
 	errEOF            = &Error{400, "connection closed in the middle of a message", io.ErrUnexpectedEOF}
 	errFinished       = syntaxErr("input after Finish")
+	errAfterClose     = syntaxErr("data after a message that closes the connection")
 )

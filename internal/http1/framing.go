@@ -7,61 +7,93 @@ package http1
 type fieldSummary struct {
 	hosts       int
 	host        []byte
-	cl          []byte // the Content-Length value
-	cls         int    // how many Content-Length lines
-	te          bool   // a Transfer-Encoding line came
-	chunked     bool   // chunked appeared in Transfer-Encoding
-	lastChunked bool   // ... as the final coding
-	teErr       error
-	close       bool // Connection: close
-	keepAlive   bool // Connection: keep-alive
-	connUpgrade bool // Connection: upgrade
-	upgrade     bool // an Upgrade header
+	length      int64 // the Content-Length value
+	cls         int   // how many Content-Length lines
+	te          bool  // a Transfer-Encoding line came
+	chunked     bool  // chunked appeared in Transfer-Encoding
+	lastChunked bool  // ... as the final coding
+	close       bool  // Connection: close
+	keepAlive   bool  // Connection: keep-alive
+	connUpgrade bool  // Connection: upgrade
+	upgrade     bool  // an Upgrade header
 	expect100   bool
 }
 
-func summarize(hs Headers) (s fieldSummary) {
-	for i := range hs {
-		name, v := hs[i].Name, hs[i].Value
-		switch len(name) {
-		case 4:
-			if equalFold(name, "host") {
-				s.hosts++
-				s.host = v
+// add takes in one header field line, rejecting at once what no later
+// line can make right.
+func (s *fieldSummary) add(name, v []byte, minor int) error {
+	switch len(name) {
+	case 4:
+		if equalFold(name, "host") {
+			if s.hosts++; s.hosts > 1 {
+				return errTwoHosts
 			}
-		case 6:
-			if equalFold(name, "expect") && equalFold(v, "100-continue") {
-				s.expect100 = true
+			if !validHost(v) {
+				return errBadHost
 			}
-		case 7:
-			if equalFold(name, "upgrade") {
-				s.upgrade = true
+			s.host = v
+		}
+	case 6:
+		if equalFold(name, "expect") && equalFold(v, "100-continue") {
+			s.expect100 = true
+		}
+	case 7:
+		if equalFold(name, "upgrade") {
+			s.upgrade = true
+		}
+	case 10:
+		if equalFold(name, "connection") {
+			s.close = s.close || hasToken(v, "close")
+			s.keepAlive = s.keepAlive || hasToken(v, "keep-alive")
+			s.connUpgrade = s.connUpgrade || hasToken(v, "upgrade")
+		}
+	case 14:
+		if equalFold(name, "content-length") {
+			return s.contentLength(v)
+		}
+	case 17:
+		if equalFold(name, "transfer-encoding") {
+			switch {
+			case s.cls > 0:
+				return errCLTE
+			case minor == 0:
+				return errTE10 // RFC 9112 §6.1: the framing is faulty
 			}
-		case 10:
-			if equalFold(name, "connection") {
-				s.close = s.close || hasToken(v, "close")
-				s.keepAlive = s.keepAlive || hasToken(v, "keep-alive")
-				s.connUpgrade = s.connUpgrade || hasToken(v, "upgrade")
-			}
-		case 14:
-			if equalFold(name, "content-length") {
-				s.cls++
-				s.cl = v
-			}
-		case 17:
-			if equalFold(name, "transfer-encoding") {
-				s.te = true
-				s.codings(v)
-			}
+			s.te = true
+			return s.codings(v)
 		}
 	}
-	return s
+	return nil
+}
+
+// contentLength takes a Content-Length line: one, 1*DIGIT, no more than
+// 18 digits (refused rather than risking overflow), and never with
+// Transfer-Encoding. Identical repeats are refused too, as llhttp does;
+// RFC 9110 §8.6 allows either.
+func (s *fieldSummary) contentLength(v []byte) error {
+	switch {
+	case s.te:
+		return errCLTE
+	case s.cls > 0:
+		return errCLRepeated
+	case len(v) == 0 || len(v) > 18:
+		return errCLBad
+	}
+	var n int64
+	for _, c := range v {
+		if !isDigit(c) {
+			return errCLBad
+		}
+		n = n*10 + int64(c-'0')
+	}
+	s.cls, s.length = 1, n
+	return nil
 }
 
 // codings reads one Transfer-Encoding line: a list of transfer-coding
 // (token with optional parameters); chunked may come once, with no
 // parameters. Lines add up as one list.
-func (s *fieldSummary) codings(list []byte) {
+func (s *fieldSummary) codings(list []byte) error {
 	for len(list) > 0 {
 		var e []byte
 		e, list = nextElement(list)
@@ -74,88 +106,48 @@ func (s *fieldSummary) codings(list []byte) {
 		}
 		name, params := e[:n], trimOWS(e[n:])
 		if n == 0 || len(params) > 0 && params[0] != ';' {
-			s.teErr = errTEBad
-			return
+			return errTEBad
 		}
 		if equalFold(name, "chunked") {
 			if s.chunked || len(params) > 0 {
-				s.teErr = errTEBad
-				return
+				return errTEBad
 			}
 			s.chunked, s.lastChunked = true, true
 		} else {
 			s.lastChunked = false
 		}
 	}
-}
-
-// contentLength parses 1*DIGIT; more than 18 digits is refused rather
-// than risking overflow.
-func contentLength(v []byte) (int64, error) {
-	if len(v) == 0 || len(v) > 18 {
-		return 0, errCLBad
-	}
-	var n int64
-	for _, c := range v {
-		if !isDigit(c) {
-			return 0, errCLBad
-		}
-		n = n*10 + int64(c-'0')
-	}
-	return n, nil
-}
-
-// bodyLength applies the rules both sides share: one well-formed
-// Content-Length, no Content-Length with Transfer-Encoding, no
-// Transfer-Encoding on HTTP/1.0, a valid coding list.
-func (s *fieldSummary) bodyLength(minor int) (int64, error) {
-	switch {
-	case s.te && s.cls > 0:
-		return 0, errCLTE
-	case s.te && minor == 0:
-		return 0, errTE10
-	case s.teErr != nil:
-		return 0, s.teErr
-	case s.cls > 1:
-		return 0, errCLRepeated
-	case s.cls == 1:
-		return contentLength(s.cl)
-	}
-	return 0, nil
+	return nil
 }
 
 // requestHead decides a request's framing and flags.
 func (p *Parser) requestHead() error {
-	r := &p.req
+	r, s := &p.req, &p.sum
 	r.Headers = p.fields
-	s := summarize(p.fields)
-	switch {
-	case s.hosts > 1:
-		return errTwoHosts
-	case s.hosts == 1 && !validHost(s.host):
-		return errBadHost
-	case s.hosts == 0 && r.Minor >= 1 && !p.cfg.HostOptional:
+	if s.hosts == 0 && r.Minor >= 1 && !p.cfg.HostOptional {
 		return errNoHost
 	}
-	r.Host = s.host
-	n, err := s.bodyLength(r.Minor)
-	if err != nil {
-		return err
-	}
 	if s.te && !s.lastChunked {
-		// RFC 9112 §6.3: a request's length is then unknowable.
+		// RFC 9112 §6.3: the request's length cannot be known.
 		return errTEBad
 	}
+	r.Host = s.host
 	r.Chunked = s.te
+	n := s.length
 	if r.Chunked {
 		n = -1
+	}
+	r.Upgrade = s.upgrade && s.connUpgrade
+	if string(r.Method) == "CONNECT" {
+		// RFC 9110 §9.3.6: CONNECT has no content; what follows the
+		// head is the tunnel's.
+		r.Upgrade, r.Chunked, n = true, false, 0
 	}
 	if p.cfg.MaxBodySize > 0 && n > p.cfg.MaxBodySize {
 		return errBodyTooLarge
 	}
 	r.ContentLength = n
-	r.KeepAlive = keepAlive(r.Minor, &s)
-	r.Upgrade = s.upgrade && s.connUpgrade || string(r.Method) == "CONNECT"
+	r.KeepAlive = keepAlive(r.Minor, s)
 	r.Expect100 = s.expect100 && r.Minor >= 1
 	p.startBody(n, r.Chunked)
 	return nil
@@ -170,14 +162,10 @@ func keepAlive(minor int, s *fieldSummary) bool {
 
 // responseHead decides a response's framing and flags (RFC 9112 §6.3).
 func (p *Parser) responseHead() error {
-	r := &p.resp
+	r, s := &p.resp, &p.sum
 	r.Headers = p.fields
-	s := summarize(p.fields)
-	n, err := s.bodyLength(r.Minor)
-	if err != nil {
-		return err
-	}
-	r.KeepAlive = keepAlive(r.Minor, &s)
+	n := s.length
+	r.KeepAlive = keepAlive(r.Minor, s)
 	switch {
 	case r.Status == 101:
 		r.Upgrade = true

@@ -156,6 +156,9 @@ type Parser struct {
 	sectBytes int    // bytes of the header (or trailer) section so far
 
 	fields   Headers
+	sum      fieldSummary // what the head's fields say about framing
+	minor    int          // the message's HTTP/1.minor
+	closed   bool         // the last message ended the connection
 	trailers Headers
 	req      Request
 	resp     Response
@@ -185,7 +188,7 @@ func (p *Parser) Init(mode Mode, cfg Config) {
 // Reset forgets the connection's state (a new connection follows),
 // keeping the mode, limits and buffers.
 func (p *Parser) Reset() {
-	p.state, p.err = stIdle, nil
+	p.state, p.err, p.closed = stIdle, nil, false
 	p.headReq, p.connectReq = false, false
 	p.begin()
 }
@@ -197,6 +200,7 @@ func (p *Parser) begin() {
 	p.fields = p.fields[:0]
 	p.trailers = p.trailers[:0]
 	p.remaining, p.bodySize = 0, 0
+	p.sum = fieldSummary{}
 	p.req = Request{}
 	p.resp = Response{}
 }
@@ -238,6 +242,9 @@ func (p *Parser) Feed(in []byte) (n int, ev Event, body []byte, err error) {
 		case stIdle:
 			if n == len(in) {
 				return n, EventNone, nil, nil
+			}
+			if p.closed {
+				return n, EventNone, nil, p.fail(errAfterClose)
 			}
 			p.begin()
 			p.state = stStartLine
@@ -300,6 +307,7 @@ func (p *Parser) Feed(in []byte) (n int, ev Event, body []byte, err error) {
 			}
 		case stEnd:
 			p.state = stIdle
+			p.closed = !p.keepAlive()
 			p.headReq, p.connectReq = false, false
 			return n, EventEnd, nil, nil
 		case stFinished:
@@ -331,6 +339,14 @@ func (p *Parser) Finish() (Event, error) {
 		}
 	}
 	return EventNone, p.fail(errEOF)
+}
+
+// keepAlive reports whether the message just parsed lets another follow.
+func (p *Parser) keepAlive() bool {
+	if p.mode == Requests {
+		return p.req.KeepAlive
+	}
+	return p.resp.KeepAlive || p.resp.Status/100 == 1 && p.resp.Status != 101
 }
 
 func (p *Parser) fail(err error) error {
@@ -405,7 +421,7 @@ func (p *Parser) splitLine(whole []byte, limit int, tooLong *Error) ([]byte, err
 func (p *Parser) headLineDone(line []byte) (Event, error) {
 	lineLen := len(p.buf) - p.lineStart
 	switch {
-	case p.state == stStartLine && len(line) == 0 && p.mode == Requests:
+	case p.state == stStartLine && len(line) == 0:
 		p.empty++
 		if p.empty > maxEmptyLines {
 			return EventNone, errEmptyLines
@@ -432,6 +448,12 @@ func (p *Parser) headLineDone(line []byte) (Event, error) {
 		}
 		if err := p.fieldLine(line, dst); err != nil {
 			return EventNone, err
+		}
+		if p.state == stFields {
+			h := &p.fields[len(p.fields)-1]
+			if err := p.sum.add(h.Name, h.Value, p.minor); err != nil {
+				return EventNone, err
+			}
 		}
 		p.sectBytes += lineLen
 	}
@@ -485,7 +507,7 @@ func (p *Parser) requestLine(line []byte) error {
 	if err != nil {
 		return err
 	}
-	p.req.Method, p.req.Target, p.req.Minor = method, target, minor
+	p.req.Method, p.req.Target, p.req.Minor, p.minor = method, target, minor, minor
 	return nil
 }
 
@@ -527,7 +549,7 @@ func (p *Parser) statusLine(line []byte) error {
 			}
 		}
 	}
-	p.resp.Minor, p.resp.Status, p.resp.Reason = minor, code, reason
+	p.resp.Minor, p.resp.Status, p.resp.Reason, p.minor = minor, code, reason, minor
 	return nil
 }
 
