@@ -566,24 +566,18 @@ func parseVersion(v []byte) (int, error) {
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
-func isTokenString(b []byte) bool {
-	if len(b) == 0 {
-		return false
-	}
-	for _, c := range b {
-		if !isToken[c] {
-			return false
-		}
-	}
-	return true
+func isTokenString[S ~string | ~[]byte](b S) bool {
+	return len(b) > 0 && all(b, &isToken)
 }
 
-func validTarget(t []byte) bool {
-	if len(t) == 0 {
-		return false
-	}
-	for _, c := range t {
-		if !isTarget[c] {
+func validTarget[S ~string | ~[]byte](t S) bool {
+	return len(t) > 0 && all(t, &isTarget)
+}
+
+// all reports whether every byte of b is in class.
+func all[S ~string | ~[]byte](b S, class *[256]bool) bool {
+	for i := 0; i < len(b); i++ {
+		if !class[b[i]] {
 			return false
 		}
 	}
@@ -635,14 +629,7 @@ func validAuthority(t []byte) bool {
 	return true
 }
 
-func validHost(h []byte) bool {
-	for _, c := range h {
-		if !isHostChar[c] {
-			return false
-		}
-	}
-	return true
-}
+func validHost(h []byte) bool { return all(h, &isHostChar) }
 
 // fieldLine parses field-name ":" OWS field-value OWS into *dst.
 func (p *Parser) fieldLine(line []byte, dst *Headers) error {
