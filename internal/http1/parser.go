@@ -172,17 +172,22 @@ type Parser struct {
 
 // Init readies p for mode with the limits of cfg, keeping its buffers.
 func (p *Parser) Init(mode Mode, cfg Config) {
-	if cfg.MaxRequestLine <= 0 {
-		cfg.MaxRequestLine = DefaultMaxRequestLine
-	}
-	if cfg.MaxHeaderBytes <= 0 {
-		cfg.MaxHeaderBytes = DefaultMaxHeaderBytes
-	}
-	if cfg.MaxHeaders <= 0 {
-		cfg.MaxHeaders = DefaultMaxHeaders
-	}
+	cfg.fill()
 	p.cfg, p.mode = cfg, mode
 	p.Reset()
+}
+
+// fill puts the defaults in the zero fields.
+func (c *Config) fill() {
+	if c.MaxRequestLine <= 0 {
+		c.MaxRequestLine = DefaultMaxRequestLine
+	}
+	if c.MaxHeaderBytes <= 0 {
+		c.MaxHeaderBytes = DefaultMaxHeaderBytes
+	}
+	if c.MaxHeaders <= 0 {
+		c.MaxHeaders = DefaultMaxHeaders
+	}
 }
 
 // Reset forgets the connection's state (a new connection follows),
@@ -245,6 +250,9 @@ func (p *Parser) Feed(in []byte) (n int, ev Event, body []byte, err error) {
 			}
 			if p.closed {
 				return n, EventNone, nil, p.fail(errAfterClose)
+			}
+			if p.cfg.MaxRequestLine == 0 {
+				p.cfg.fill() // a zero Parser
 			}
 			p.begin()
 			p.state = stStartLine
@@ -644,8 +652,10 @@ func (p *Parser) fieldLine(line []byte, dst *Headers) error {
 		i++
 	}
 	if i == len(line) || line[i] != ':' {
-		if i < len(line) && (line[i] == ' ' || line[i] == '\t') {
-			return errSpaceColon
+		if i > 0 && i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			if rest := skipBWS(line[i:]); len(rest) > 0 && rest[0] == ':' {
+				return errSpaceColon
+			}
 		}
 		if i < len(line) && line[i] == '\r' {
 			return errBareCR
