@@ -9,10 +9,10 @@ import (
 
 func TestRequestHead(t *testing.T) {
 	tests := []struct {
-		in                                      string
-		cl                                      int64
+		in                                     string
+		cl                                     int64
 		chunked, keepAlive, upgrade, expect100 bool
-		host                                    string
+		host                                   string
 	}{
 		{"GET / HTTP/1.1\r\nHost: h\r\n\r\n", 0, false, true, false, false, "h"},
 		{"GET / HTTP/1.1\r\nHost: h\r\nConnection: Keep-Alive, CLOSE\r\n\r\n", 0, false, false, false, false, "h"},
