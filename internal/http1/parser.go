@@ -222,8 +222,9 @@ func (p *Parser) Trailers() Headers { return p.trailers }
 
 // SetRequestMethod tells a response parser the method of the request the
 // next response answers: a response to HEAD has no body and a 2xx to
-// CONNECT starts a tunnel. It applies to one response; call it before
-// feeding that response's first byte.
+// CONNECT starts a tunnel. It applies to one final response (and the
+// informational ones before it); call it before feeding that response's
+// first byte.
 func (p *Parser) SetRequestMethod(method string) {
 	p.headReq = method == "HEAD"
 	p.connectReq = method == "CONNECT"
@@ -316,7 +317,9 @@ func (p *Parser) Feed(in []byte) (n int, ev Event, body []byte, err error) {
 		case stEnd:
 			p.state = stIdle
 			p.closed = !p.keepAlive()
-			p.headReq, p.connectReq = false, false
+			if !p.interim() {
+				p.headReq, p.connectReq = false, false
+			}
 			return n, EventEnd, nil, nil
 		case stFinished:
 			return n, EventNone, nil, p.fail(errFinished)
@@ -349,12 +352,18 @@ func (p *Parser) Finish() (Event, error) {
 	return EventNone, p.fail(errEOF)
 }
 
+// interim reports whether the message was an informational response,
+// which the final response to the same request follows.
+func (p *Parser) interim() bool {
+	return p.mode == Responses && p.resp.Status/100 == 1 && p.resp.Status != 101
+}
+
 // keepAlive reports whether the message just parsed lets another follow.
 func (p *Parser) keepAlive() bool {
 	if p.mode == Requests {
 		return p.req.KeepAlive
 	}
-	return p.resp.KeepAlive || p.resp.Status/100 == 1 && p.resp.Status != 101
+	return p.resp.KeepAlive || p.interim()
 }
 
 func (p *Parser) fail(err error) error {

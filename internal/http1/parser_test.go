@@ -168,3 +168,35 @@ func TestErrorClasses(t *testing.T) {
 		t.Errorf("Error() = %q", s)
 	}
 }
+
+// A line of exactly the limit passes; one byte more fails, whether its
+// LF has come or not, whole or split.
+func TestLimitBoundary(t *testing.T) {
+	cfg := Config{MaxRequestLine: 32, MaxHeaderBytes: 40}
+	line := func(n int) string { return "GET /" + strings.Repeat("a", n-len("GET / HTTP/1.1")) + " HTTP/1.1" }
+	field := func(n int) string { return "A: " + strings.Repeat("v", n-len("A: ")-2) + "\r\n" } // n bytes with CRLF
+	for _, tc := range []struct {
+		name, in string
+		want     error
+	}{
+		{"request line at limit", line(32) + "\r\nHost: h\r\n\r\n", nil},
+		{"request line over", line(33) + "\r\n", errURITooLong},
+		{"request line over, CR pending", line(33) + "\r", errURITooLong},
+		{"request line at limit, CR pending", line(32) + "\r", nil},
+		{"request line over, no CR", line(32) + "x", errURITooLong},
+		{"headers at limit", line(20) + "\r\nHost: h\r\n" + field(40-len("Host: h\r\n")-2) + "\r\n", nil},
+		{"headers over", line(20) + "\r\nHost: h\r\n" + field(40-len("Host: h\r\n")-1) + "\r\n", errHeadersTooLong},
+	} {
+		for _, step := range []int{1, 1 << 20} {
+			var p Parser
+			p.Init(Requests, cfg)
+			var err error
+			for i := 0; i < len(tc.in) && err == nil; i += step {
+				_, _, err = feedAll(t, &p, tc.in[i:min(i+step, len(tc.in))])
+			}
+			if err != tc.want {
+				t.Errorf("%s (step %d): %v, want %v", tc.name, step, err, tc.want)
+			}
+		}
+	}
+}

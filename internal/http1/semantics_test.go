@@ -155,15 +155,15 @@ func TestResponses(t *testing.T) {
 }
 
 // An informational response is followed by the final one; the request
-// method applies to one response only.
+// method applies to one final response only.
 func TestResponseSequence(t *testing.T) {
 	var p Parser
 	p.Init(Responses, Config{})
 	p.SetRequestMethod("HEAD")
-	in := "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n" +
+	in := "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n" +
 		"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc"
 	evs, body, err := feedAll(t, &p, in)
-	want := []Event{EventHead, EventEnd, EventHead, EventEnd, EventHead, EventBody, EventEnd}
+	want := []Event{EventHead, EventEnd, EventHead, EventEnd, EventHead, EventEnd, EventHead, EventBody, EventEnd}
 	if err != nil || body != "abc" || !slices.Equal(evs, want) {
 		t.Fatalf("%v %q %v", evs, body, err)
 	}
