@@ -85,12 +85,21 @@ func FuzzParser(f *testing.F) {
 
 // FuzzDifferential compares the first request of the input with what
 // net/http's ReadRequest makes of it. Where both accept, method, target,
-// version, header fields and body must agree. Rejections may differ:
-// this parser is the stricter one on purpose (HTTP/0.9, bare LF, obs-fold,
-// identical repeated Content-Length, Transfer-Encoding lists ending in
-// chunked which net/http refuses, missing Host which net/http leaves to
-// its server, chunk extensions net/http does not check). The classes of
-// disagreement left when both accept, and how they are compared:
+// version, header fields and body must agree.
+//
+// Where one accepts and the other refuses, the difference is deliberate.
+// Only net/http accepts: bare LF line ends, obs-fold, whitespace before a
+// field's colon, identical repeated Content-Length, HTTP/x.y with x other
+// than 1, non-ASCII bytes in the target, asterisk-form for methods other
+// than OPTIONS, chunk extensions and trailers it checks lazily or not at
+// all. (A missing Host is left out: ReadRequest leaves that check to its
+// server, so this parser runs with Config.HostOptional here.) Only this parser accepts: empty lines before the request line (RFC
+// 9112 §2.2; net/http's server skips them, ReadRequest does not) and
+// Transfer-Encoding lists ending in chunked such as "gzip, chunked" (RFC
+// 9112 §6.1; net/http takes chunked alone).
+//
+// The classes of disagreement left when both accept, and how they are
+// compared:
 //   - net/http keys headers by canonical name and moves Host out of the
 //     map and Transfer-Encoding into a field: headers are compared as the
 //     multiset of (canonical name, value) without those two.
