@@ -27,6 +27,7 @@ type Writer struct {
 	chunked bool
 	length  int64 // the Content-Length written
 	hasLen  bool  // ... if one was
+	omit    bool  // the message has no body whatever its fields say
 	written int64 // body bytes so far
 }
 
@@ -43,7 +44,7 @@ var (
 // [Writer.Buffers] must have been written: their storage is reused.
 func (w *Writer) Reset() {
 	w.buf, w.bufs = w.buf[:0], w.bufs[:0]
-	w.mark, w.err, w.chunked = 0, nil, false
+	w.mark, w.err, w.chunked, w.omit = 0, nil, false, false
 	w.length, w.hasLen, w.written = 0, false, 0
 }
 
@@ -132,12 +133,17 @@ func (w *Writer) EndHead() {
 	w.buf = append(w.buf, "\r\n"...)
 }
 
+// OmitBody marks a message that has no body whatever its Content-Length
+// or Transfer-Encoding say (a response to HEAD, a 304): Body then adds
+// nothing and End writes no last chunk and checks no length.
+func (w *Writer) OmitBody() { w.omit = true }
+
 // Body adds p to the body, framed as one chunk if the message is chunked
 // (an empty p adds nothing, since an empty chunk would end the body).
 // A p of more than 256 bytes is referenced, not copied: it must stay
 // unchanged until the buffers are written.
 func (w *Writer) Body(p []byte) {
-	if len(p) == 0 {
+	if len(p) == 0 || w.omit {
 		return
 	}
 	w.written += int64(len(p))
@@ -160,6 +166,9 @@ func (w *Writer) Body(p []byte) {
 // (whose names and values are checked like headers'); for one with a
 // Content-Length it checks the body's length.
 func (w *Writer) End(trailers Headers) error {
+	if w.omit {
+		return w.err
+	}
 	if !w.chunked {
 		if w.hasLen && w.written != w.length {
 			return w.fail(errBodyLength)

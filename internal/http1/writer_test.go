@@ -163,3 +163,30 @@ func TestStatusText(t *testing.T) {
 		t.Fatal(StatusText(413))
 	}
 }
+
+// A response to HEAD announces a length it does not send.
+func TestWriterOmitBody(t *testing.T) {
+	for _, chunked := range []bool{false, true} {
+		var w Writer
+		w.Reset()
+		w.StatusLine(200, "")
+		if chunked {
+			w.Chunked()
+		} else {
+			w.ContentLength(100)
+		}
+		w.EndHead()
+		w.OmitBody()
+		w.Body([]byte("ignored"))
+		if err := w.End(nil); err != nil {
+			t.Fatal(err)
+		}
+		got := string(w.AppendTo(nil))
+		if !strings.HasSuffix(got, "\r\n\r\n") || strings.Contains(got, "ignored") || strings.Contains(got, "\r\n\r\n0\r\n") {
+			t.Fatalf("%q", got)
+		}
+		if tr := run(runOpts{mode: Responses, methods: []string{"HEAD"}}, []byte(got), nil); tr.err != nil || len(tr.msgs) != 1 || !tr.msgs[0].complete {
+			t.Fatal(tr)
+		}
+	}
+}
