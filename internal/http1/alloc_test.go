@@ -122,8 +122,7 @@ func TestWriterAllocs(t *testing.T) {
 	}
 }
 
-func BenchmarkParseGET(b *testing.B) {
-	in := []byte(getRequest)
+func benchParse(b *testing.B, in []byte) {
 	var p Parser
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
@@ -132,25 +131,9 @@ func BenchmarkParseGET(b *testing.B) {
 	}
 }
 
-func BenchmarkParsePipelined16(b *testing.B) {
-	in := []byte(strings.Repeat(getRequest, 16))
-	var p Parser
-	b.SetBytes(int64(len(in)))
-	b.ReportAllocs()
-	for b.Loop() {
-		parseAll(&p, in, len(in))
-	}
-}
-
-func BenchmarkParseChunked(b *testing.B) {
-	in := []byte(chunkedRequest)
-	var p Parser
-	b.SetBytes(int64(len(in)))
-	b.ReportAllocs()
-	for b.Loop() {
-		parseAll(&p, in, len(in))
-	}
-}
+func BenchmarkParseGET(b *testing.B)         { benchParse(b, []byte(getRequest)) }
+func BenchmarkParsePipelined16(b *testing.B) { benchParse(b, []byte(strings.Repeat(getRequest, 16))) }
+func BenchmarkParseChunked(b *testing.B)     { benchParse(b, []byte(chunkedRequest)) }
 
 func BenchmarkWriteResponse(b *testing.B) {
 	var w Writer

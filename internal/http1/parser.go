@@ -1,6 +1,9 @@
 package http1
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // Mode says which side of the conversation a [Parser] reads.
 type Mode uint8
@@ -674,13 +677,11 @@ func (p *Parser) fieldLine(line []byte, dst *Headers) error {
 	if i == 0 {
 		return errFieldName
 	}
-	for _, c := range line[i+1:] {
-		if !isValue[c] {
-			if c == '\r' {
-				return errBareCR
-			}
-			return errFieldValue
+	if !validValue(line[i+1:]) {
+		if bytes.IndexByte(line[i+1:], '\r') >= 0 {
+			return errBareCR
 		}
+		return errFieldValue
 	}
 	if len(*dst) >= p.cfg.MaxHeaders {
 		return errTooManyHeaders
@@ -688,4 +689,23 @@ func (p *Parser) fieldLine(line []byte, dst *Headers) error {
 	v := trimOWS(line[i+1:])
 	*dst = append(*dst, Header{Name: line[:i:i], Value: v[:len(v):len(v)]})
 	return nil
+}
+
+// validValue reports whether every byte of b may be in a field value. It
+// checks eight bytes at a time while they are all plain (no control
+// character, no DEL), and lets the table decide from the first word that
+// is not, so an HTAB costs only that word's bytes.
+func validValue(b []byte) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for len(b) >= 8 {
+		x := binary.LittleEndian.Uint64(b)
+		below := (x - 0x20*ones) & ^x & highs // some byte < 0x20
+		y := x ^ 0x7f*ones
+		del := (y - ones) & ^y & highs // some byte == 0x7f
+		if below|del != 0 {
+			break
+		}
+		b = b[8:]
+	}
+	return all(b, &isValue)
 }

@@ -200,3 +200,19 @@ func TestLimitBoundary(t *testing.T) {
 		}
 	}
 }
+
+// validValue agrees with the byte table for every byte at every position
+// of a word and across words.
+func TestValidValue(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 24; pos++ {
+			for _, fill := range []byte{'a', 0x80, 0xff, ' '} {
+				b := []byte(strings.Repeat(string(fill), 24))
+				b[pos] = byte(c)
+				if got, want := validValue(b), all(b, &isValue); got != want {
+					t.Fatalf("byte %#x at %d in %#x: %v, want %v", c, pos, fill, got, want)
+				}
+			}
+		}
+	}
+}
