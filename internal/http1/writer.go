@@ -105,8 +105,12 @@ func (w *Writer) field(buf []byte, err error) error {
 	return nil
 }
 
-// Date writes the Date field from the cache d.
+// Date writes the Date field from the cache d; nothing if d was never
+// updated (RFC 9110 §6.6.1: a server without a clock omits Date).
 func (w *Writer) Date(d *Date) {
+	if !d.set {
+		return
+	}
 	w.buf = append(w.buf, "Date: "...)
 	w.buf = append(w.buf, d.Bytes()...)
 	w.buf = append(w.buf, "\r\n"...)

@@ -36,6 +36,17 @@ func TestDate(t *testing.T) {
 }
 
 // The same second is not formatted again: the cache's point.
+func TestWriterNoDate(t *testing.T) {
+	var w Writer
+	var d Date
+	w.StatusLine(204, "")
+	w.Date(&d)
+	w.EndHead()
+	if got := string(w.AppendTo(nil)); got != "HTTP/1.1 204 No Content\r\n\r\n" {
+		t.Fatalf("%q", got)
+	}
+}
+
 func TestDateCached(t *testing.T) {
 	var d Date
 	t0 := time.Unix(1e9, 0)
