@@ -38,6 +38,7 @@ type Error struct {
 	class  error
 }
 
+// Error returns the reason, prefixed with "http1: ".
 func (e *Error) Error() string { return "http1: " + e.Reason }
 
 // Unwrap returns the error's class: [ErrSyntax], [ErrFraming], [ErrHost],

@@ -64,6 +64,7 @@ const (
 	EventEnd
 )
 
+// String returns the event's name, such as "Head".
 func (e Event) String() string {
 	switch e {
 	case EventNone:
