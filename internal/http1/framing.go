@@ -1,10 +1,12 @@
 package http1
 
-// The message's framing and connection semantics, decided from the
-// complete head (RFC 9112 §6, RFC 9110 §7.2, §7.6.1, §10.1.1).
+// The message's framing and connection semantics (RFC 9112 §6, RFC 9110
+// §7.2, §7.6.1, §10.1.1): gathered as each field line completes, decided
+// when the head does.
 
 // fieldSummary gathers the header fields that decide framing.
 type fieldSummary struct {
+	request     bool // Host is checked in requests only
 	hosts       int
 	host        []byte
 	length      int64 // the Content-Length value
@@ -24,7 +26,7 @@ type fieldSummary struct {
 func (s *fieldSummary) add(name, v []byte, minor int) error {
 	switch len(name) {
 	case 4:
-		if equalFold(name, "host") {
+		if s.request && equalFold(name, "host") {
 			if s.hosts++; s.hosts > 1 {
 				return errTwoHosts
 			}

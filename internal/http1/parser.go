@@ -209,7 +209,7 @@ func (p *Parser) begin() {
 	p.fields = p.fields[:0]
 	p.trailers = p.trailers[:0]
 	p.remaining, p.bodySize = 0, 0
-	p.sum = fieldSummary{}
+	p.sum = fieldSummary{request: p.mode == Requests}
 	p.req = Request{}
 	p.resp = Response{}
 }

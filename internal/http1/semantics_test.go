@@ -129,6 +129,7 @@ func TestResponses(t *testing.T) {
 		{"GET", "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n", 101, "", 0, false, false, true, true},
 		{"CONNECT", "HTTP/1.1 200 Connection established\r\n\r\n", 200, "", 0, false, false, true, true},
 		{"GET", "HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n", 200, "", 0, false, false, true, false},
+		{"GET", "HTTP/1.1 200 OK\r\nHost: a b\r\nHost: c\r\nContent-Length: 0\r\n\r\n", 200, "", 0, false, false, true, false},
 		{"GET", "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\nx", 200, "x", 1, false, false, false, false},
 	}
 	for _, tc := range tests {
