@@ -1,6 +1,9 @@
 package http1
 
 import (
+	"bufio"
+	"bytes"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -143,5 +146,22 @@ func BenchmarkWriteResponse(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		buildResponse(&w, &d, body)
+	}
+}
+
+// The same GET through net/http's ReadRequest, for a ratio measured in
+// the same run.
+func BenchmarkNetHTTPReadRequestGET(b *testing.B) {
+	in := []byte(getRequest)
+	r := bytes.NewReader(in)
+	br := bufio.NewReader(r)
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		r.Reset(in)
+		br.Reset(r)
+		if _, err := http.ReadRequest(br); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
