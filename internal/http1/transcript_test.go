@@ -3,6 +3,7 @@ package http1
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"unsafe"
 )
 
@@ -51,9 +52,11 @@ type runOpts struct {
 }
 
 // run feeds input to a fresh parser in the pieces that cuts give (offsets
-// into input, ascending) and records what it reports. It panics if the
-// parser breaks Feed's contract (consumed more than it got, returned
-// body bytes from outside the input, EventNone before the input ran out).
+// into input, ascending) and records what it reports. Each piece is a
+// copy overwritten after it is fed, as a connection's read buffer is. It
+// panics if the parser breaks Feed's contract (consumed more than it got,
+// returned body bytes from outside the input, EventNone before the input
+// ran out, a head that changed before its message ended).
 func run(o runOpts, input []byte, cuts []int) transcript {
 	var p Parser
 	p.Init(o.mode, o.cfg)
@@ -85,6 +88,16 @@ func run(o runOpts, input []byte, cuts []int) transcript {
 			}
 			cur.body = append(cur.body, body...)
 		case EventEnd:
+			// The head's slices must still hold what they held at
+			// EventHead, though the input they came from is gone.
+			if got := p.Response().Headers; o.mode == Requests {
+				got = p.Request().Headers
+				if string(p.Request().Target) != cur.target || !slices.Equal(fields(got), cur.headers) {
+					panic("request head changed before the message ended")
+				}
+			} else if !slices.Equal(fields(got), cur.headers) {
+				panic("response head changed before the message ended")
+			}
 			cur.complete = true
 			cur.trailers = fields(p.Trailers())
 			setMethod()
@@ -98,7 +111,9 @@ func run(o runOpts, input []byte, cuts []int) transcript {
 		if i < len(cuts) {
 			end = cuts[i]
 		}
-		piece := input[prev:end:end]
+		// Feed a copy, spoiled once fed, as a read buffer is reused.
+		scratch := append([]byte(nil), input[prev:end]...)
+		piece := scratch
 		prev = end
 		for {
 			n, ev, body, err := p.Feed(piece)
@@ -122,6 +137,9 @@ func run(o runOpts, input []byte, cuts []int) transcript {
 			if ev == EventNone {
 				break
 			}
+		}
+		for i := range scratch {
+			scratch[i] = 'X'
 		}
 	}
 	if o.finish {
