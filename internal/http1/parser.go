@@ -168,7 +168,7 @@ type Parser struct {
 	resp     Response
 
 	remaining int64 // bytes left of the Content-Length body or the chunk
-	bodySize  int64 // chunked body bytes so far
+	bodySize  int64 // chunked or until-close body bytes so far
 
 	// Responses only: what the request being answered was.
 	headReq, connectReq bool
@@ -278,6 +278,14 @@ func (p *Parser) Feed(in []byte) (n int, ev Event, body []byte, err error) {
 				return n, EventNone, nil, nil
 			}
 			k := len(in) - n
+			if p.state == stUntilClose && p.cfg.MaxBodySize > 0 {
+				// Up to the limit, then the error: the same for any split.
+				if p.bodySize == p.cfg.MaxBodySize {
+					return n, EventNone, nil, p.fail(errBodyTooLarge)
+				}
+				k = int(min(int64(k), p.cfg.MaxBodySize-p.bodySize))
+				p.bodySize += int64(k)
+			}
 			if p.state != stUntilClose {
 				if int64(k) > p.remaining {
 					k = int(p.remaining)

@@ -123,6 +123,7 @@ func TestRejections(t *testing.T) {
 		{"status not HTTP", Responses, Config{}, "ICE/1.1 200 OK\r\n", errStatusLine},
 		{"status line limit", Responses, small, "HTTP/1.1 200 " + long + "\r\n", errStatusTooLong},
 		{"response CL+TE", Responses, Config{}, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n", errCLTE},
+		{"until-close body limit", Responses, small, "HTTP/1.1 200 OK\r\n\r\n0123456789x", errBodyTooLarge},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

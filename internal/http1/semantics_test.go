@@ -225,3 +225,16 @@ func TestPipelined(t *testing.T) {
 		t.Fatal(tr)
 	}
 }
+
+// A body read until close may reach the limit exactly.
+func TestUntilCloseLimit(t *testing.T) {
+	var p Parser
+	p.Init(Responses, Config{MaxBodySize: 10})
+	evs, body, err := feedAll(t, &p, "HTTP/1.1 200 OK\r\n\r\n0123456789")
+	if err != nil || body != "0123456789" || len(evs) != 2 {
+		t.Fatal(evs, body, err)
+	}
+	if ev, err := p.Finish(); ev != EventEnd || err != nil {
+		t.Fatal(ev, err)
+	}
+}
