@@ -19,6 +19,9 @@ func feedAll(t *testing.T, p *Parser, in string) (evs []Event, body string, err 
 		if ev == EventNone {
 			return evs, body, nil
 		}
+		if ev == EventBody && len(chunk) == 0 {
+			t.Fatal("empty body event") // would loop forever
+		}
 		evs = append(evs, ev)
 		body += string(chunk)
 	}
