@@ -529,12 +529,15 @@ func (p *Parser) requestLine(line []byte) error {
 		return errTarget
 	}
 	target, version := rest[:sp:sp], rest[sp+1:]
-	if !validTarget(target) || !targetFitsMethod(target, method) {
+	if !validTarget(target) {
 		return errTarget
 	}
-	minor, err := parseVersion(version)
+	minor, err := parseVersion(version) // first: "PRI * HTTP/2.0" gets 505
 	if err != nil {
 		return err
+	}
+	if !targetFitsMethod(target, method) {
+		return errTarget
 	}
 	p.req.Method, p.req.Target, p.req.Minor, p.minor = method, target, minor, minor
 	return nil

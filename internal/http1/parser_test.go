@@ -61,6 +61,7 @@ func TestRejections(t *testing.T) {
 		{"version case", Requests, Config{}, "GET / http/1.1\r\n", errVersionToken},
 		{"space after version", Requests, Config{}, "GET / HTTP/1.1 \r\n", errVersionToken},
 		{"HTTP/2", Requests, Config{}, "GET / HTTP/2.0\r\n", errVersion},
+		{"HTTP/2 preface", Requests, Config{}, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", errVersion},
 		{"empty name", Requests, Config{}, "GET / HTTP/1.1\r\n: b\r\n", errFieldName},
 		{"no colon", Requests, Config{}, "GET / HTTP/1.1\r\nAb\r\n", errFieldName},
 		{"space in name", Requests, Config{}, "GET / HTTP/1.1\r\nA b: c\r\n", errFieldName},
