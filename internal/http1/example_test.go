@@ -140,3 +140,25 @@ func ExampleWriter_Header() {
 	// Output:
 	// http1: CR, LF, NUL or control character in a header field value
 }
+
+// Header lookup ignores case and does not allocate.
+func ExampleHeaders_Get() {
+	var p http1.Parser
+	p.Feed([]byte("GET / HTTP/1.1\r\nHost: example.com\r\nX-Request-Id: 42\r\n\r\n"))
+	id, ok := p.Request().Headers.Get("x-request-id")
+	fmt.Printf("%s %v\n", id, ok)
+	// Output:
+	// 42 true
+}
+
+// An event loop owns one Date and updates it with the time it already
+// has; every response of that second shares one formatting.
+func ExampleDate() {
+	var d http1.Date
+	t := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	d.Update(t)
+	d.Update(t.Add(300 * time.Millisecond)) // same second: nothing to do
+	fmt.Printf("%s\n", d.Bytes())
+	// Output:
+	// Mon, 30 Nov 2026 08:00:00 GMT
+}
