@@ -117,7 +117,7 @@ func dialTimeout(t *Task, network, address string, cfg netConfig) (int, int, err
 	fd, family, err := dial(t, network, address, cfg)
 	h.Cancel()
 	if fired && t.Uncancel() <= before && errors.Is(err, ErrCancelled) {
-		err = &net.OpError{Op: "dial", Net: network, Addr: stringAddr{network, address}, Err: timeoutError{}}
+		err = &net.OpError{Op: "dial", Net: network, Addr: stringAddr{network, address}, Err: &TimeoutError{cause: err}}
 	}
 	return fd, family, err
 }

@@ -150,7 +150,7 @@ func (tc *taskContext) finish() {
 // ctxCause is the context cause of a cancelled scope.
 func (s *CancelScope) ctxCause() error {
 	if s.byDeadline {
-		return timeoutError{}
+		return &TimeoutError{}
 	}
 	return s.err()
 }

@@ -142,13 +142,10 @@ func (l *Loop) nextToResume() *Task {
 		case *Task:
 			t = it
 		case *Handle:
-			switch {
-			case it.Cancelled(): // dropped, as Handle.run would
-			case it.task == nil:
+			if it.task == nil && !it.Cancelled() {
 				return nil // a callback: the loop runs it
-			default:
-				t = it.task // a sleeping task's timer
 			}
+			it.run() // dropped if cancelled; a sleeping task's timer queues its step
 		default:
 			return nil
 		}

@@ -1,6 +1,7 @@
 package aio
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -36,7 +37,8 @@ var (
 	ErrInterrupted = errors.New("aio: interrupted by signal")
 
 	// ErrTimeout is returned when a wait ran out of time. Errors that match
-	// it also match context.DeadlineExceeded.
+	// it also match context.DeadlineExceeded; they are a *TimeoutError,
+	// whose Cause is the cancellation the timeout replaced, if any.
 	ErrTimeout = errors.New("aio: timeout")
 
 	// ErrExecutorShutdown is returned when work is submitted to an
@@ -97,6 +99,38 @@ func cancelledErr(msg string) error {
 	}
 	return &CancelledError{Msg: msg}
 }
+
+// TimeoutError is the error of a wait that ran out of time (asyncio's
+// TimeoutError). It matches ErrTimeout and context.DeadlineExceeded, and
+// its Timeout method reports true, as net.Error's does.
+//
+// Where the timeout cancelled work to end the wait (Timeout, TimeoutAt,
+// WaitFor, and CreateConnection's ConnectTimeout), Cause returns that
+// cancellation, as asyncio raises
+// `TimeoutError from CancelledError`. It is deliberately not what Unwrap
+// returns: the error does not match ErrCancelled, so code that tells a
+// cancellation (which it must pass on) from a timeout (which it may
+// handle) keeps working.
+type TimeoutError struct {
+	cause error
+}
+
+// Error returns "aio: timeout".
+func (e *TimeoutError) Error() string { return ErrTimeout.Error() }
+
+// Is makes errors.Is(err, ErrTimeout) and errors.Is(err,
+// context.DeadlineExceeded) true.
+func (e *TimeoutError) Is(target error) bool {
+	return target == ErrTimeout || target == context.DeadlineExceeded
+}
+
+// Timeout reports true (the net.Error convention).
+func (e *TimeoutError) Timeout() bool { return true }
+
+// Cause returns the cancellation the timeout replaced (it matches
+// ErrCancelled), or nil when the wait ended without cancelling anything
+// (AsCompleted, ConcurrentFuture.ResultTimeout).
+func (e *TimeoutError) Cause() error { return e.cause }
 
 // PanicError is the error a task or executor function ends with when it
 // panics: the panic value and the stack of the goroutine where it happened.

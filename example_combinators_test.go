@@ -72,7 +72,7 @@ func ExampleWait() {
 	aio.Run(func(t *aio.Task) error {
 		fast := aio.Spawn(t, exWork(time.Second, "fast"))
 		slow := aio.Spawn(t, exWork(5*time.Second, "slow"))
-		done, pending, _ := aio.Wait(t, []*aio.Future[string]{fast, slow}, aio.FirstCompleted, 0)
+		done, pending, _ := aio.Wait(t, []*aio.Future[string]{fast, slow}, aio.FirstCompleted, aio.NoTimeout)
 		fmt.Println(len(done), len(pending), done[0] == fast) // nothing is cancelled
 		v, _ := aio.Await(t, slow)
 		fmt.Println(v)
@@ -115,7 +115,7 @@ func ExampleAsCompleted() {
 			aio.Spawn(t, exWork(1*time.Second, 1)),
 			aio.Spawn(t, exWork(2*time.Second, 2)),
 		}
-		for v, err := range aio.AsCompleted(t, fs, 0) {
+		for v, err := range aio.AsCompleted(t, fs, aio.NoTimeout) {
 			fmt.Println(v, err)
 		}
 		return nil
@@ -151,11 +151,17 @@ func ExampleGroup() {
 func ExampleSpawnIn() {
 	aio.Run(func(t *aio.Task) error {
 		var a, b *aio.Future[int]
-		aio.Group(t, func(t *aio.Task, g *aio.TaskGroup) error {
-			a = aio.SpawnIn(g, exWork(time.Second, 1))
-			b = aio.SpawnIn(g, exWork(2*time.Second, 2))
-			return nil
+		err := aio.Group(t, func(t *aio.Task, g *aio.TaskGroup) error {
+			var err error
+			if a, err = aio.SpawnIn(g, exWork(time.Second, 1)); err != nil {
+				return err // the group is aborting: a task failed already
+			}
+			b, err = aio.SpawnIn(g, exWork(2*time.Second, 2))
+			return err
 		})
+		if err != nil {
+			return err
+		}
 		// Group returned: every task in it is done.
 		va, _ := a.Result()
 		vb, _ := b.Result()

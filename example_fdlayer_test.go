@@ -67,20 +67,20 @@ func ExampleSocketTransport_SendFile() {
 	// Output: file: hello from a file
 }
 
-// greeter answers with its loop's greeting, made once per loop.
-type greeter struct{ greeting []byte }
+// loopGreeter answers with its loop's greeting, made once per loop.
+type loopGreeter struct{ greeting []byte }
 
-func (p *greeter) ConnectionMade(tr aio.Transport) { tr.Write(p.greeting); tr.Close() }
-func (p *greeter) DataReceived([]byte)             {}
-func (p *greeter) ConnectionLost(error)            {}
+func (p *loopGreeter) ConnectionMade(tr aio.Transport) { tr.Write(p.greeting); tr.Close() }
+func (p *loopGreeter) DataReceived([]byte)             {}
+func (p *loopGreeter) ConnectionLost(error)            {}
 
 // Per-loop state for a server on several loops: setup runs once on each
 // loop and its factory makes that loop's protocols, which share the
 // state with no lock.
 func ExampleServeMultiLoopPerLoop() {
-	ms, err := aio.ServeMultiLoopPerLoop(func(l *aio.Loop) func() *greeter {
+	ms, err := aio.ServeMultiLoopPerLoop(func(l *aio.Loop) func() *loopGreeter {
 		greeting := []byte("hello") // built once per loop: a Date cache, a timer wheel...
-		return func() *greeter { return &greeter{greeting: greeting} }
+		return func() *loopGreeter { return &loopGreeter{greeting: greeting} }
 	}, "tcp", "127.0.0.1:0", aio.Loops(2))
 	if err != nil {
 		fmt.Println(err)

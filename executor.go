@@ -79,11 +79,13 @@ func (e *Executor) work() {
 }
 
 // Shutdown stops the executor from taking work; queued work still runs.
-// With wait, it returns once every goroutine has finished, or after
-// timeout if timeout > 0 (it then reports false).
-func (e *Executor) Shutdown(wait bool) bool { return e.ShutdownTimeout(wait, 0) }
+// With wait, it returns once every goroutine has finished.
+func (e *Executor) Shutdown(wait bool) bool { return e.ShutdownTimeout(wait, NoTimeout) }
 
-// ShutdownTimeout is Shutdown with a bound on the wait.
+// ShutdownTimeout is Shutdown with a bound on the wait: with wait, it
+// returns true once every goroutine has finished, or false after timeout
+// of real time. A timeout <= 0 does not wait, NoTimeout waits as long as
+// it takes (the rule of every timeout in aio).
 func (e *Executor) ShutdownTimeout(wait bool, timeout time.Duration) bool {
 	e.mu.Lock()
 	e.closed = true
@@ -94,11 +96,11 @@ func (e *Executor) ShutdownTimeout(wait bool, timeout time.Duration) bool {
 	}
 	done := make(chan struct{})
 	go func() { e.wg.Wait(); close(done) }()
-	if timeout <= 0 {
+	if timeout == NoTimeout {
 		<-done
 		return true
 	}
-	t := time.NewTimer(timeout)
+	t := time.NewTimer(max(timeout, 0))
 	defer t.Stop()
 	select {
 	case <-done:

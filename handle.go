@@ -40,15 +40,29 @@ func (h *Handle) cancel() bool {
 }
 
 // run is the handle's turn in the ready queue: a cancelled handle is
-// skipped, a sleeping task resumed, a callback called.
+// skipped, a sleeping task woken, a callback called.
 func (h *Handle) run() {
 	switch {
 	case h.Cancelled():
 	case h.task != nil:
-		h.loop.step(h.task, true)
+		h.wakeTask()
 	default:
 		h.loop.runCallback(h.fn, h)
 	}
+}
+
+// wakeTask is a sleeping task's timer firing. As asyncio's sleep future,
+// whose result wakes its task through a done callback, it queues the
+// task's step at the back of the ready queue, so the task resumes in the
+// next pass, after every callback due with the timer. From now on the
+// task waits on nothing: a cancellation that comes before it resumes is
+// delivered when it does (its Sleep returns the cancellation, as asyncio
+// throws it into the task), and so a task that sleeps until the very
+// deadline of a timeout around it is cancelled by that timeout.
+func (h *Handle) wakeTask() {
+	t := h.task
+	t.worker.waitingOn = nil
+	h.loop.ready.push(t)
 }
 
 // Cancelled reports whether Cancel was called.

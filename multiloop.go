@@ -16,9 +16,12 @@ import (
 // goroutine with its own SO_REUSEPORT listening socket on the same port:
 // the kernel spreads the connections over the loops, and the loops share
 // nothing (Python's "one process per core, one loop each", without the
-// processes). Made by ServeMultiLoop.
+// processes). Made by ServeMultiLoop; stopped by Close or Shutdown, which
+// let the work they cancel unwind before the loops stop.
 //
-// Its methods may be called from any goroutine.
+// Its methods may be called from any goroutine, except that Close and
+// Shutdown wait for the loops to exit and so must not be called from
+// one of them.
 type MultiServer struct {
 	loops   []*Loop
 	servers []*Server // servers[i] belongs to loops[i]
@@ -26,8 +29,8 @@ type MultiServer struct {
 	wg      sync.WaitGroup
 	done    chan struct{}
 
-	mu      sync.Mutex
-	closing bool
+	mu    sync.Mutex
+	stops []*loopStop // by loop, made by the first Close or Shutdown
 }
 
 // ServeMultiLoop serves address on N loops (N is the Loops option, or
@@ -37,6 +40,14 @@ type MultiServer struct {
 // (port 0 picks one for all). factory is called on the loop that accepted
 // the connection, so a protocol only ever sees its own loop. The other
 // options are those of CreateServer, plus LoopOptions for the loops.
+//
+// Only the loops of one MultiServer share the port: if another socket
+// listens on it, with SO_REUSEPORT or not (a second process running the
+// same server, say), ServeMultiLoop fails with an error matching
+// syscall.EADDRINUSE rather than letting the kernel split the
+// connections between the two. It checks with a probe socket just before
+// its first listener binds; two servers started within microseconds of
+// each other can still both pass (docs/design.md, "Port exclusivity").
 //
 // It returns once every loop is serving. Call it from any goroutine
 // (not from a loop's: it blocks). Stop the server with Close or Shutdown.
@@ -63,7 +74,8 @@ func ServeMultiLoop[P Protocol](factory func() P, network, address string, opts 
 		m.wg.Add(1)
 		go m.run(i, cfg, f, network, addr, ready)
 		if err := <-ready; err != nil {
-			m.Close()
+			m.stop(false)
+			m.wg.Wait()
 			return nil, fmt.Errorf("aio: ServeMultiLoop: loop %d: %w", i, err)
 		}
 		if i == 0 {
@@ -94,7 +106,7 @@ func (m *MultiServer) run(i int, cfg netConfig, factory func() Protocol, network
 		return
 	}
 	defer l.Close()
-	srv, err := createServer(nil, l, factory, network, address, cfg)
+	srv, err := createServer(nil, l, factory, network, address, cfg, i == 0)
 	if err != nil {
 		ready <- err
 		return
@@ -118,53 +130,100 @@ func (m *MultiServer) Servers() []*Server { return m.servers }
 // Done returns a channel closed once every loop has stopped and closed.
 func (m *MultiServer) Done() <-chan struct{} { return m.done }
 
-// stopAll asks each loop to close its server, end its connections
-// (gracefully or not), and stop once they are gone.
-func (m *MultiServer) stopAll(graceful bool) {
+// loopStop is the stopping of one loop, run by a task on that loop;
+// its fields are used on that loop's goroutine only.
+type loopStop struct {
+	graceful bool         // the graceful phase is wanted, or under way
+	scope    *CancelScope // of the graceful phase, while it runs
+}
+
+// stop starts a task on every loop that stops it (gracefully first, or
+// not), or, when they run already and graceful is false, cuts their
+// graceful phase short.
+func (m *MultiServer) stop(graceful bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.stops != nil && graceful {
+		return
+	}
+	first := m.stops == nil
+	if first {
+		m.stops = make([]*loopStop, len(m.loops))
+	}
 	for i, l := range m.loops {
 		if l == nil {
 			continue
 		}
-		srv := m.servers[i]
-		l.CallSoonThreadsafe(func() {
-			srv.Close()
-			if graceful {
-				srv.CloseClients()
-			} else {
-				srv.AbortClients()
-			}
-			CreateTask(l, func(t *Task) (struct{}, error) {
-				err := srv.WaitClosed(t)
-				l.Stop()
-				return struct{}{}, err
+		if first {
+			st := &loopStop{graceful: graceful}
+			m.stops[i] = st
+			srv := m.servers[i]
+			l.CallSoonThreadsafe(func() {
+				CreateTask(l, func(t *Task) (struct{}, error) {
+					st.run(t, srv)
+					return struct{}{}, nil
+				})
 			})
+			continue
+		}
+		st := m.stops[i]
+		l.CallSoonThreadsafe(func() {
+			st.graceful = false
+			if st.scope != nil {
+				st.scope.Cancel()
+			}
 		})
 	}
-	m.closing = true
 }
 
-// Close stops accepting on every loop, aborts every connection, stops
-// and closes the loops, and returns once their goroutines have exited.
-// Calling it again does nothing more.
+// run stops the loop of s: the graceful phase (Server.Shutdown) if asked
+// for and until cut short, then what is left is aborted, cancelled and
+// given time to unwind, and the loop stops.
+func (st *loopStop) run(t *Task, s *Server) {
+	if st.graceful {
+		Scope(t, func(t *Task, sc *CancelScope) error {
+			st.scope = sc
+			return s.Shutdown(t)
+		})
+		st.scope = nil
+	}
+	abortAndUnwind(t, s)
+	s.loop.Stop()
+}
+
+// Close stops the server for good: on every loop it stops accepting,
+// aborts every connection, and lets the tasks this cancels unwind,
+// awaits included (ConnectionLost may cancel a handler's task); the
+// other tasks still running on the loops are cancelled too (as asyncio.run
+// does when its main task ends). After at most 5 seconds of unwinding on
+// the loops' clock the loops stop anyway, and closing them destroys the
+// tasks still pending (reported as "Task was destroyed but it is
+// pending!"). Close returns once every loop's goroutine has exited; it
+// cuts a Shutdown in progress short. Calling it again does nothing more.
 func (m *MultiServer) Close() error {
-	m.stopAll(false)
-	m.wg.Wait()
+	m.stop(false)
+	<-m.done
 	return nil
 }
 
-// Shutdown stops accepting on every loop and closes every connection
-// after its buffered data is sent, then stops the loops. If ctx ends
-// first, the connections left are aborted, and ctx's error is returned
-// once the loops have exited.
+// Shutdown stops the server gracefully: every loop stops accepting and
+// runs Server.Shutdown, which asks each protocol that implements
+// IdleCloser to close when idle (its request in flight is answered
+// first) and closes every other connection after its buffered data is
+// sent, and waits for the connections to be gone. Then, as Close, it
+// cancels the tasks still running, lets them unwind, and stops the
+// loops. If ctx ends before the connections are gone, Shutdown goes on
+// as Close does (the connections left are aborted and the cancelled work
+// unwinds within Close's limit) and returns ctx's error once the loops
+// have exited; otherwise it returns nil.
 func (m *MultiServer) Shutdown(ctx context.Context) error {
-	m.stopAll(true)
+	m.stop(true)
 	select {
 	case <-m.done:
 		return nil
 	case <-ctx.Done():
-		m.Close()
+		m.stop(false)
+		<-m.done
 		return ctx.Err()
 	}
 }

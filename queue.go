@@ -43,10 +43,12 @@ const (
 type Queue[T any] struct {
 	maxsize int
 	kind    queueKind
-	less    func(a, b T) bool
+	size    int
 
-	buf        []T // FIFO: ring buffer; LIFO: stack; priority: binary heap
-	head, size int
+	// The items, in the one of these that kind says.
+	fifo  ring[T]
+	stack []T
+	prio  heap[T]
 
 	getters, putters, joiners waitQueue
 	unfinished                int
@@ -70,7 +72,7 @@ func NewPriorityQueue[T any](maxsize int, less func(a, b T) bool) *Queue[T] {
 	if less == nil {
 		panic("aio: NewPriorityQueue with a nil less function")
 	}
-	return &Queue[T]{maxsize: maxsize, kind: priorityQueue, less: less}
+	return &Queue[T]{maxsize: maxsize, kind: priorityQueue, prio: heap[T]{less: less}}
 }
 
 // Len returns the number of items in the queue (asyncio's qsize).
@@ -264,68 +266,28 @@ func (q *Queue[T]) wakeAll(ws *waitQueue) {
 func (q *Queue[T]) push(v T) {
 	switch q.kind {
 	case fifoQueue:
-		if q.size == len(q.buf) {
-			n := 2 * len(q.buf)
-			if n == 0 {
-				n = 16
-			}
-			buf := make([]T, n)
-			for i := 0; i < q.size; i++ {
-				buf[i] = q.buf[(q.head+i)&(len(q.buf)-1)]
-			}
-			q.buf, q.head = buf, 0
-		}
-		q.buf[(q.head+q.size)&(len(q.buf)-1)] = v
+		q.fifo.push(v)
 	case lifoQueue:
-		q.buf = append(q.buf, v)
+		q.stack = append(q.stack, v)
 	case priorityQueue:
-		q.buf = append(q.buf, v)
-		for i := len(q.buf) - 1; i > 0; {
-			p := (i - 1) / 2
-			if !q.less(q.buf[i], q.buf[p]) {
-				break
-			}
-			q.buf[i], q.buf[p] = q.buf[p], q.buf[i]
-			i = p
-		}
+		q.prio.push(v)
 	}
 	q.size++
 }
 
 func (q *Queue[T]) pop() T {
-	var zero T
 	var v T
 	switch q.kind {
 	case fifoQueue:
-		v = q.buf[q.head]
-		q.buf[q.head] = zero
-		q.head = (q.head + 1) & (len(q.buf) - 1)
+		v = q.fifo.pop()
 	case lifoQueue:
-		n := len(q.buf) - 1
-		v = q.buf[n]
-		q.buf[n] = zero
-		q.buf = q.buf[:n]
+		n := len(q.stack) - 1
+		v = q.stack[n]
+		var zero T
+		q.stack[n] = zero
+		q.stack = q.stack[:n]
 	case priorityQueue:
-		n := len(q.buf) - 1
-		v = q.buf[0]
-		q.buf[0] = q.buf[n]
-		q.buf[n] = zero
-		q.buf = q.buf[:n]
-		for i := 0; ; {
-			l := 2*i + 1
-			if l >= n {
-				break
-			}
-			m := l
-			if r := l + 1; r < n && q.less(q.buf[r], q.buf[l]) {
-				m = r
-			}
-			if !q.less(q.buf[m], q.buf[i]) {
-				break
-			}
-			q.buf[i], q.buf[m] = q.buf[m], q.buf[i]
-			i = m
-		}
+		v = q.prio.pop()
 	}
 	q.size--
 	return v

@@ -12,6 +12,23 @@ import (
 // Timeout.reschedule(None)).
 const NoDeadline = time.Duration(math.MaxInt64)
 
+// NoTimeout is the timeout that never runs out (asyncio's timeout=None).
+// Every timeout argument in aio reads the same way: a d > 0 waits up to
+// d of loop time, a d <= 0 times out at once (asyncio's 0 or a negative
+// delay), and NoTimeout never times out. It is the largest Duration, so a
+// timeout too large for the clock to reach means no timeout as well.
+const NoTimeout = time.Duration(math.MaxInt64)
+
+// deadlineAfter is the loop time d from now, NoDeadline for NoTimeout (or
+// a d so large the clock would overflow), and now for d <= 0.
+func (l *Loop) deadlineAfter(d time.Duration) time.Duration {
+	now := l.clock.read()
+	if d >= NoDeadline-now {
+		return NoDeadline
+	}
+	return now + max(d, 0)
+}
+
 // CancelScope is a region of a task's code that can be cancelled as a
 // whole: by a deadline (Timeout, TimeoutAt, Reschedule) or by Cancel. It
 // is asyncio's Timeout (asyncio.timeout) and Trio's CancelScope in one.
@@ -33,9 +50,9 @@ const NoDeadline = time.Duration(math.MaxInt64)
 //
 // When the code returns out of the scope with an error matching
 // ErrCancelled, the scope that fired turns it into its own result: a
-// scope whose deadline fired returns an error matching both ErrTimeout
-// and context.DeadlineExceeded; a scope cancelled with Cancel returns
-// nil. Only the outermost cancelled scope does this (an inner one lets
+// scope whose deadline fired returns a *TimeoutError (matching ErrTimeout
+// and context.DeadlineExceeded, not ErrCancelled) whose Cause is that
+// cancellation error; a scope cancelled with Cancel returns nil. Only the outermost cancelled scope does this (an inner one lets
 // the error through to it), and none does if the task also received a
 // bare Task.Cancel meanwhile that it has not withdrawn with Uncancel:
 // that cancellation goes on up.
@@ -91,22 +108,19 @@ var errScopeExited = errors.New("aio: cancel scope exited")
 // Timeout runs fn inside a cancel scope whose deadline is d of loop time
 // from now (asyncio.timeout). When the deadline passes, the work in the
 // scope is cancelled, level-triggered (see CancelScope), and Timeout
-// returns an error matching both ErrTimeout and context.DeadlineExceeded
-// if fn returned the cancellation. If fn returns nil or another error,
-// Timeout returns that unchanged. A d <= 0 makes the scope expire at
-// once: fn runs, but its first await is cancelled.
+// returns a *TimeoutError (matching ErrTimeout and
+// context.DeadlineExceeded) whose Cause is the cancellation, if fn
+// returned it. If fn returns nil or another error, Timeout returns that
+// unchanged. A d <= 0 makes the scope expire at once: fn runs, but its
+// first await is cancelled; NoTimeout sets no deadline
+// (asyncio.timeout(None)).
 //
 // Cancellation: a Task.Cancel of t while fn runs is delivered to fn's
 // current await as usual; the error fn returns then passes through
 // unchanged (it is not turned into a timeout).
 func Timeout(t *Task, d time.Duration, fn func(t *Task) error) error {
 	t.checkRunning("Timeout")
-	now := t.fut.loop.clock.read()
-	when := NoDeadline
-	if d < NoDeadline-now {
-		when = now + d
-	}
-	s := newCancelScope(t.fut.loop, when)
+	s := newCancelScope(t.fut.loop, t.fut.loop.deadlineAfter(d))
 	return s.run(t, func(t *Task, _ *CancelScope) error { return fn(t) })
 }
 
@@ -198,7 +212,7 @@ func (s *CancelScope) result(t *Task, err error) error {
 	}
 	s.caught = true
 	if s.byDeadline {
-		return timeoutError{}
+		return &TimeoutError{cause: err}
 	}
 	return nil
 }

@@ -27,6 +27,8 @@ type Server struct {
 	listeners []*listener
 	serving   bool
 	closed    bool
+	shutdown  bool // Shutdown has asked the connections to end
+	claim     bool // listenSocket checks that the port is free (claimPort)
 
 	active int
 	conns  *SocketTransport // list of connections, linked by prev/next
@@ -84,18 +86,23 @@ const (
 // an error matching ErrCancelled and nothing is left open.
 func CreateServer[P Protocol](t *Task, factory func() P, network, address string, opts ...NetOption) (*Server, error) {
 	t.checkRunning("CreateServer")
-	return createServer(t, t.fut.loop, protocolFactory(factory), network, address, newNetConfig(opts))
+	return createServer(t, t.fut.loop, protocolFactory(factory), network, address, newNetConfig(opts), false)
 }
 
 // CreateUnixServer is CreateServer on a Unix-domain stream socket at path
-// (asyncio's loop.create_unix_server). A stale socket file at path is
-// removed first, and the file is removed again on Close. A path starting
-// with '@' is a Linux abstract socket, with no file.
+// (asyncio's loop.create_unix_server). A stale socket file at path, one
+// that nobody accepts on, is removed first; a socket in use, or a file
+// that is not a socket, is left alone and CreateUnixServer fails with an
+// error that names path and matches syscall.EADDRINUSE. (The check
+// connects to the socket: a live server sees a connection come and go.
+// asyncio removes any socket file.) The file is removed again on Close
+// if it is still the server's. A path starting with '@' is a Linux
+// abstract socket, with no file.
 //
 // Cancellation: CreateUnixServer does not suspend.
 func CreateUnixServer[P Protocol](t *Task, factory func() P, path string, opts ...NetOption) (*Server, error) {
 	t.checkRunning("CreateUnixServer")
-	return createServer(nil, t.fut.loop, protocolFactory(factory), "unix", path, newNetConfig(opts))
+	return createServer(nil, t.fut.loop, protocolFactory(factory), "unix", path, newNetConfig(opts), false)
 }
 
 func protocolFactory[P Protocol](factory func() P) func() Protocol {
@@ -103,8 +110,10 @@ func protocolFactory[P Protocol](factory func() P) func() Protocol {
 }
 
 // createServer makes a server on l; t (nil before the loop runs) is used
-// to resolve host names on the executor.
-func createServer(t *Task, l *Loop, factory func() Protocol, network, address string, cfg netConfig) (*Server, error) {
+// to resolve host names on the executor. With claim, a SO_REUSEPORT
+// listener on a given port first checks that nobody holds the port
+// (claimPort).
+func createServer(t *Task, l *Loop, factory func() Protocol, network, address string, cfg netConfig, claim bool) (*Server, error) {
 	if l.closed.Load() {
 		return nil, ErrLoopClosed
 	}
@@ -119,14 +128,14 @@ func createServer(t *Task, l *Loop, factory func() Protocol, network, address st
 		}
 		factory = f
 	}
-	s := &Server{loop: l, factory: factory, cfg: cfg}
+	s := &Server{loop: l, factory: factory, cfg: cfg, claim: claim}
 	opErr := func(err error) error {
 		return &net.OpError{Op: "listen", Net: network, Err: err}
 	}
 	if family == unix.AF_UNIX {
 		ln, err := s.listenUnix(address)
 		if err != nil {
-			return nil, opErr(err)
+			return nil, &net.OpError{Op: "listen", Net: network, Addr: &net.UnixAddr{Name: address, Net: network}, Err: err}
 		}
 		s.listeners = append(s.listeners, ln)
 	} else {
@@ -198,7 +207,7 @@ func (s *Server) listenInet(t *Task, family int, host string, port int) error {
 
 // listenSocket makes, binds and listens a stream socket.
 func (s *Server) listenSocket(family int, sa unix.Sockaddr, v6only bool) (*listener, error) {
-	fd, err := sysSocket(family, unix.SOCK_STREAM, 0)
+	fd, err := listenerSocket(family, v6only, s.cfg.reuseAddr, s.cfg.reusePort)
 	if err != nil {
 		return nil, err
 	}
@@ -206,25 +215,11 @@ func (s *Server) listenSocket(family int, sa unix.Sockaddr, v6only bool) (*liste
 		unix.Close(fd)
 		return nil, os.NewSyscallError(op, err)
 	}
-	if family != unix.AF_UNIX {
-		if s.cfg.reuseAddr {
-			if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
-				return fail("setsockopt", err)
-			}
-		}
-		if s.cfg.reusePort {
-			if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEPORT, 1); err != nil {
-				return fail("setsockopt", err)
-			}
-		}
-	}
-	if family == unix.AF_INET6 {
-		v := 0
-		if v6only {
-			v = 1
-		}
-		if err := unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, v); err != nil {
-			return fail("setsockopt", err)
+	if s.claim && s.cfg.reusePort && sockaddrPort(sa) != 0 {
+		// Made first, so that the claim's gap ends with two syscalls.
+		if err := claimPort(family, sa, v6only, s.cfg.reuseAddr); err != nil {
+			unix.Close(fd)
+			return nil, err
 		}
 	}
 	if err := unix.Bind(fd, sa); err != nil {
@@ -240,14 +235,45 @@ func (s *Server) listenSocket(family int, sa unix.Sockaddr, v6only bool) (*liste
 	return &listener{srv: s, fd: fd, family: family, addr: sockName(fd, false)}, nil
 }
 
+// listenerSocket makes a stream socket with a listener's options
+// (SO_REUSEADDR and SO_REUSEPORT apply to IP sockets only).
+func listenerSocket(family int, v6only, reuseAddr, reusePort bool) (int, error) {
+	fd, err := sysSocket(family, unix.SOCK_STREAM, 0)
+	if err != nil {
+		return -1, err
+	}
+	set := func(level, opt int, on bool) error {
+		v := 0
+		if on {
+			v = 1
+		}
+		return unix.SetsockoptInt(fd, level, opt, v)
+	}
+	if family != unix.AF_UNIX {
+		if reuseAddr {
+			err = set(unix.SOL_SOCKET, unix.SO_REUSEADDR, true)
+		}
+		if err == nil && reusePort {
+			err = set(unix.SOL_SOCKET, unix.SO_REUSEPORT, true)
+		}
+	}
+	if err == nil && family == unix.AF_INET6 {
+		err = set(unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, v6only)
+	}
+	if err != nil {
+		unix.Close(fd)
+		return -1, os.NewSyscallError("setsockopt", err)
+	}
+	return fd, nil
+}
+
 // listenUnix listens on a Unix socket at path, replacing a stale socket
-// file.
+// file (removeStaleSocket).
 func (s *Server) listenUnix(path string) (*listener, error) {
 	abstract := strings.HasPrefix(path, "@")
 	if !abstract {
-		var st unix.Stat_t
-		if unix.Stat(path, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFSOCK {
-			os.Remove(path)
+		if err := removeStaleSocket(path); err != nil {
+			return nil, err
 		}
 	}
 	ln, err := s.listenSocket(unix.AF_UNIX, &unix.SockaddrUnix{Name: path}, false)
@@ -345,7 +371,8 @@ func (s *Server) ServeForever(t *Task) error {
 
 // Close stops accepting and closes the listening sockets (asyncio's
 // Server.close). The connections go on; WaitClosed waits for them, and
-// CloseClients or AbortClients ends them. Closing twice does nothing.
+// CloseClients or AbortClients ends them (Shutdown does all this
+// gracefully). Closing twice does nothing.
 func (s *Server) Close() error {
 	if s.closed {
 		return nil

@@ -334,7 +334,9 @@ func (f *future) cancelWait(_ *Task, msg string) bool { return f.CancelWith(msg)
 func (f *future) describe() string { return "awaiting " + f.String() }
 
 // Sleep suspends t for d of loop time (asyncio.sleep). Sleep(t, 0) yields
-// once: every other ready callback and task runs before t goes on.
+// once: every other ready callback and task runs before t goes on. With
+// d > 0, t resumes in the loop pass after the one its timer fires in,
+// after every callback due with it, as in asyncio.
 //
 // Cancellation: a cancel during the sleep wakes t at once and Sleep returns
 // an error matching ErrCancelled.

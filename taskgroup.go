@@ -2,6 +2,18 @@ package aio
 
 import (
 	"errors"
+	"fmt"
+)
+
+// ErrGroupClosed is returned by SpawnIn and TaskGroup.Go when the group
+// takes no more tasks: it is shutting down (aborting) or has finished
+// (asyncio 3.13's "TaskGroup ... is shutting down" and "... is
+// finished"). The function is not run.
+var ErrGroupClosed = errors.New("aio: task group takes no new tasks")
+
+var (
+	errGroupShuttingDown = fmt.Errorf("%w: it is shutting down", ErrGroupClosed)
+	errGroupFinished     = fmt.Errorf("%w: it has finished", ErrGroupClosed)
 )
 
 // TaskGroup is structured concurrency: a set of tasks that live inside
@@ -31,6 +43,10 @@ import (
 //     enclosing Timeout turns into its timeout error).
 //   - The group's own abort does not leak out: when the body returns the
 //     cancellation the abort caused, Group returns only the failures.
+//   - Once the group aborts, and after it has finished, it takes no new
+//     tasks: SpawnIn and Go return an error matching ErrGroupClosed and
+//     do not run the function (asyncio 3.13). Until then, its tasks and
+//     the body may start more, also while Group waits for the last ones.
 //
 // A TaskGroup is used from its loop's goroutine.
 type TaskGroup struct {
@@ -158,23 +174,38 @@ func (g *TaskGroup) abort() {
 
 // SpawnIn starts fn as a task in the group g and returns its future
 // (asyncio's TaskGroup.create_task). The task runs inside the group's
-// cancel scope. A task started into a group that is aborting is cancelled
-// before it runs (its body never runs, its future ends cancelled);
-// starting one into a group that has finished panics.
-func SpawnIn[T any](g *TaskGroup, fn func(t *Task) (T, error), opts ...TaskOption) *Future[T] {
-	if g.finished {
-		panic("aio: SpawnIn: the task group has finished")
+// cancel scope. A group that is aborting or has finished takes no new
+// task: SpawnIn then returns an error matching ErrGroupClosed, and fn
+// never runs.
+func SpawnIn[T any](g *TaskGroup, fn func(t *Task) (T, error), opts ...TaskOption) (*Future[T], error) {
+	if err := g.closed(); err != nil {
+		return nil, err
 	}
 	opts = append(opts[:len(opts):len(opts)], taskHook(g.adopt))
 	f := CreateTask(g.parent.fut.loop, fn, opts...)
 	f.task.fut.addCallback(func() { g.childDone(f.task) })
-	return f
+	return f, nil
 }
 
 // Go starts fn as a task in the group, like SpawnIn for a function with
-// only an error result (errgroup's Go).
-func (g *TaskGroup) Go(fn func(t *Task) error, opts ...TaskOption) {
-	SpawnIn(g, func(t *Task) (struct{}, error) { return struct{}{}, fn(t) }, opts...)
+// only an error result (errgroup's Go). It returns an error matching
+// ErrGroupClosed, without running fn, if the group is aborting or has
+// finished.
+func (g *TaskGroup) Go(fn func(t *Task) error, opts ...TaskOption) error {
+	_, err := SpawnIn(g, func(t *Task) (struct{}, error) { return struct{}{}, fn(t) }, opts...)
+	return err
+}
+
+// closed says why the group takes no new task, or nil if it does. A
+// finished group says so even if it aborted, as asyncio's does.
+func (g *TaskGroup) closed() error {
+	switch {
+	case g.finished:
+		return errGroupFinished
+	case g.aborting:
+		return errGroupShuttingDown
+	}
+	return nil
 }
 
 // Len returns the number of tasks in the group that are not done.

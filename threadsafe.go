@@ -62,13 +62,24 @@ func (c *ConcurrentFuture[T]) Result(ctx context.Context) (T, error) {
 	}
 }
 
-// ResultTimeout waits up to d for the task's result (a d <= 0 waits
-// forever). When the time runs out it returns an error matching both
-// ErrTimeout and context.DeadlineExceeded, and the task goes on.
+// ResultTimeout waits up to d of real time for the task's result: a d <=
+// 0 does not wait, NoTimeout waits as long as it takes
+// (concurrent.futures' result(timeout=0) and result(timeout=None)). When
+// the time runs out it returns a *TimeoutError (matching ErrTimeout and
+// context.DeadlineExceeded), and the task goes on.
 func (c *ConcurrentFuture[T]) ResultTimeout(d time.Duration) (T, error) {
-	if d <= 0 {
+	if d == NoTimeout {
 		<-c.done
 		return c.val, c.err
+	}
+	if d <= 0 {
+		select {
+		case <-c.done:
+			return c.val, c.err
+		default:
+			var zero T
+			return zero, &TimeoutError{}
+		}
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -77,7 +88,7 @@ func (c *ConcurrentFuture[T]) ResultTimeout(d time.Duration) (T, error) {
 		return c.val, c.err
 	case <-t.C:
 		var zero T
-		return zero, timeoutError{}
+		return zero, &TimeoutError{}
 	}
 }
 
@@ -102,12 +113,3 @@ func (c *ConcurrentFuture[T]) Cancel() bool {
 	})
 	return err == nil
 }
-
-// timeoutError matches ErrTimeout and context.DeadlineExceeded.
-type timeoutError struct{}
-
-func (timeoutError) Error() string { return ErrTimeout.Error() }
-func (timeoutError) Is(target error) bool {
-	return target == ErrTimeout || target == context.DeadlineExceeded
-}
-func (timeoutError) Timeout() bool { return true }

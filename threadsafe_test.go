@@ -94,7 +94,7 @@ func TestRunCoroutineThreadsafeTimeoutAndCancel(t *testing.T) {
 	if !cf.Cancel() {
 		t.Fatal("Cancel of a running task returned false")
 	}
-	if _, err := cf.ResultTimeout(0); !errors.Is(err, ErrCancelled) {
+	if _, err := cf.ResultTimeout(NoTimeout); !errors.Is(err, ErrCancelled) {
 		t.Fatalf("after cancel: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -123,7 +123,7 @@ func TestCloseCompletesThreadsafeFutures(t *testing.T) {
 	l.CallSoon(func() { l.CallSoon(l.Stop) })
 	l.RunForever()
 	l.Close()
-	if _, err := cf.ResultTimeout(0); !errors.Is(err, ErrCancelled) {
+	if _, err := cf.ResultTimeout(NoTimeout); !errors.Is(err, ErrCancelled) {
 		t.Fatalf("%v", err)
 	}
 }

@@ -43,11 +43,16 @@ var ErrNoFutures = errors.New("aio: Wait: no futures to wait for")
 // passes, and returns those that are done and those still pending, each
 // in the order of fs (asyncio.wait). It never cancels anything: a timeout
 // is not an error, the futures not done are simply in pending. A timeout
-// <= 0 means no timeout. F is *Future[T] for futures of one type, or
-// Awaitable for mixed ones.
+// <= 0 times out at once (after the one suspension below, so futures
+// that are done already are in done) and NoTimeout means none, as
+// asyncio's timeout=0 and timeout=None. F is *Future[T] for futures of
+// one type, or Awaitable for mixed ones.
 //
 // Like asyncio.wait, Wait suspends at least once, even if the condition
-// holds already.
+// holds already. With FirstException, the error of a future that made
+// Wait return counts as retrieved (the loop does not report it when it
+// closes); errors Wait only saw in passing, as with AllCompleted, are
+// reported unless read.
 //
 // Cancellation: if t is cancelled while it waits, Wait returns nil sets
 // and an error matching ErrCancelled; the futures are not cancelled.
@@ -68,8 +73,8 @@ func Wait[F Awaitable](t *Task, fs []F, when ReturnWhen, timeout time.Duration) 
 		}
 	}
 	var timer *Handle
-	if timeout > 0 {
-		timer = l.CallLater(timeout, release)
+	if when := l.deadlineAfter(timeout); when != NoDeadline {
+		timer = l.CallAt(when, release)
 	}
 	ids := make([]CallbackID, len(fs))
 	for i, a := range fs {
@@ -79,8 +84,13 @@ func Wait[F Awaitable](t *Task, fs []F, when ReturnWhen, timeout time.Duration) 
 		}
 		ids[i] = f.addCallback(func() {
 			counter--
+			// asyncio's check, short-circuit included: with
+			// FirstException the error of each future that ends before
+			// the last is read (f.Err), which marks it retrieved, so the
+			// failure Wait returns on is not reported when the loop
+			// closes; AllCompleted and FirstCompleted read nothing.
 			if counter <= 0 || when == FirstCompleted ||
-				(when == FirstException && f.state == stateDone && f.err != nil) {
+				(when == FirstException && f.state == stateDone && f.Err() != nil) {
 				release()
 			}
 		})
@@ -108,13 +118,15 @@ func Wait[F Awaitable](t *Task, fs []F, when ReturnWhen, timeout time.Duration) 
 // WaitFor waits for f with a timeout (asyncio.wait_for, with CPython
 // 3.12's semantics). If f is done within timeout, WaitFor returns its
 // result. Otherwise it cancels f, waits until f has finished (a task may
-// take its time to clean up), and returns an error matching both
-// ErrTimeout and context.DeadlineExceeded, unless f refused the
-// cancellation and produced a value or an error of its own: then that is
-// returned. To wait without cancelling f, wrap it in Shield.
+// take its time to clean up), and returns a *TimeoutError (matching
+// ErrTimeout and context.DeadlineExceeded, not ErrCancelled) whose Cause
+// is the cancellation it replaced, unless f refused the cancellation and
+// produced a value or an error of its own: then that is returned. To
+// wait without cancelling f, wrap it in Shield.
 //
 // A timeout <= 0 does not wait: a done f gives its result, otherwise f is
-// cancelled and waited for as above.
+// cancelled and waited for as above. NoTimeout waits as long as f takes
+// (asyncio's timeout=None).
 //
 // Cancellation: if t is cancelled while it waits, f is cancelled too, and
 // WaitFor returns (once f is done) an error matching ErrCancelled, or
@@ -131,7 +143,7 @@ func WaitFor[T any](t *Task, f *Future[T], timeout time.Duration) (T, error) {
 		}
 		v, err := f.Result()
 		if err != nil && errors.Is(err, ErrCancelled) {
-			return v, timeoutError{}
+			return v, &TimeoutError{cause: err}
 		}
 		return v, err
 	}
@@ -164,16 +176,17 @@ func cancelAndWait(t *Task, f *future) error {
 // they complete (asyncio.as_completed): each step suspends t until the
 // next future is done and yields its value and error.
 //
-//	for v, err := range aio.AsCompleted(t, futs, 0) {
+//	for v, err := range aio.AsCompleted(t, futs, aio.NoTimeout) {
 //		...
 //	}
 //
-// With a timeout > 0, once timeout has passed (counted from the start of
-// the iteration) the iterator yields the results that were done by then,
-// then one error matching ErrTimeout and context.DeadlineExceeded, and
-// stops; the futures still running are not cancelled. A timeout <= 0
-// means no timeout. Breaking out of the loop leaves the remaining futures
-// running.
+// Once timeout has passed (counted from the start of the iteration) the
+// iterator yields the results that were done by then, then one error
+// matching ErrTimeout and context.DeadlineExceeded, and stops; the futures
+// still running are not cancelled. A timeout <= 0 times out at once, after
+// the futures that are done already, and NoTimeout means none (asyncio's
+// timeout=0 and timeout=None). Breaking out of the loop leaves the
+// remaining futures running.
 //
 // Cancellation: if t is cancelled while the iterator waits, it yields an
 // error matching ErrCancelled and stops; the futures are not cancelled.
@@ -220,8 +233,8 @@ func AsCompleted[T any](t *Task, futs []*Future[T], timeout time.Duration) iter.
 			})
 			live[i] = true
 		}
-		if timeout > 0 && len(futs) > 0 {
-			timer = l.CallLater(timeout, func() {
+		if when := l.deadlineAfter(timeout); when != NoDeadline && len(futs) > 0 {
+			timer = l.CallAt(when, func() {
 				timer = nil
 				timedOut = true
 				stop()
@@ -239,7 +252,7 @@ func AsCompleted[T any](t *Task, futs []*Future[T], timeout time.Duration) iter.
 				waiter = nil
 			}
 			if len(ready) == 0 {
-				yield(zero, timeoutError{})
+				yield(zero, &TimeoutError{})
 				return
 			}
 			f := ready[0]

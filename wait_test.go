@@ -29,7 +29,7 @@ func TestWaitReturnWhen(t *testing.T) {
 					Spawn(t, sleepy(1*time.Second, 1, nil)),
 					Spawn(t, sleepy(2*time.Second, 0, boom)),
 				}
-				done, pending, err := Wait(t, fs, c.when, 0)
+				done, pending, err := Wait(t, fs, c.when, NoTimeout)
 				if err != nil || len(done) != c.done || len(pending) != c.pends || l.Time() != c.at {
 					return 0, fmt.Errorf("done %d pending %d err %v at %v", len(done), len(pending), err, l.Time())
 				}
@@ -56,7 +56,7 @@ func TestWaitFirstExceptionIgnoresCancelled(t *testing.T) {
 		a := Spawn(t, sleepy(time.Second, 0, nil))
 		b := Spawn(t, sleepy(3*time.Second, 0, nil))
 		a.Cancel()
-		done, pending, err := Wait(t, []*Future[int]{a, b}, FirstException, 0)
+		done, pending, err := Wait(t, []*Future[int]{a, b}, FirstException, NoTimeout)
 		if err != nil || len(done) != 2 || len(pending) != 0 || l.Time() != 3*time.Second {
 			return 0, fmt.Errorf("done %d pending %d err %v at %v", len(done), len(pending), err, l.Time())
 		}
@@ -90,11 +90,11 @@ func TestWaitSuspendsOnceEvenIfDone(t *testing.T) {
 		f.SetResult(1)
 		ran := false
 		l.CallSoon(func() { ran = true })
-		done, _, err := Wait(t, []*Future[int]{f}, FirstCompleted, 0)
+		done, _, err := Wait(t, []*Future[int]{f}, FirstCompleted, NoTimeout)
 		if err != nil || len(done) != 1 || !ran {
 			return 0, fmt.Errorf("done %v err %v, other callback ran %v", done, err, ran)
 		}
-		if _, _, err := Wait(t, []*Future[int]{}, AllCompleted, 0); err != ErrNoFutures {
+		if _, _, err := Wait(t, []*Future[int]{}, AllCompleted, NoTimeout); err != ErrNoFutures {
 			return 0, fmt.Errorf("empty wait: %v", err)
 		}
 		return 0, nil
@@ -109,7 +109,7 @@ func TestWaitCancelledLeavesFutures(t *testing.T) {
 	_, err := runMain(t, l, func(t *Task) (int, error) {
 		a := Spawn(t, sleepy(5*time.Second, 1, nil))
 		w := Spawn(t, func(t *Task) (int, error) {
-			_, _, err := Wait(t, []*Future[int]{a}, AllCompleted, 0)
+			_, _, err := Wait(t, []*Future[int]{a}, AllCompleted, NoTimeout)
 			return 0, err
 		})
 		Sleep(t, time.Second)
@@ -288,7 +288,7 @@ func TestAsCompleted(t *testing.T) {
 			Spawn(t, sleepy(2*time.Second, 0, boom)),
 		}
 		var got []string
-		for v, err := range AsCompleted(t, fs, 0) {
+		for v, err := range AsCompleted(t, fs, NoTimeout) {
 			got = append(got, fmt.Sprintf("%v:%d:%v", l.Time(), v, err))
 		}
 		want := []string{"1s:1:<nil>", "2s:0:boom", "3s:3:<nil>"}
@@ -339,7 +339,7 @@ func TestAsCompletedBreakAndCancel(t *testing.T) {
 	l := newTestLoop(t)
 	_, err := runMain(t, l, func(t *Task) (int, error) {
 		fs := []*Future[int]{Spawn(t, sleepy(1*time.Second, 1, nil)), Spawn(t, sleepy(2*time.Second, 2, nil))}
-		for v := range AsCompleted(t, fs, 0) {
+		for v := range AsCompleted(t, fs, NoTimeout) {
 			if v != 1 {
 				return 0, fmt.Errorf("first %d", v)
 			}
@@ -350,7 +350,7 @@ func TestAsCompletedBreakAndCancel(t *testing.T) {
 		}
 		long := Spawn(t, sleepy(time.Hour, 0, nil))
 		w := Spawn(t, func(t *Task) (int, error) {
-			for _, err := range AsCompleted(t, []*Future[int]{long}, 0) {
+			for _, err := range AsCompleted(t, []*Future[int]{long}, NoTimeout) {
 				return 0, err
 			}
 			return 0, errors.New("no item")

@@ -89,13 +89,14 @@ func (p *demoProtocol) handle(t *aio.Task, req request) error {
 			return err // the connection went away
 		}
 	}
+	keepAlive := req.keepAlive && !p.closing // closing: the server stops
 	if req.method == http.MethodHead {
-		p.respond(status, body, req.keepAlive, false)
+		p.respond(status, body, keepAlive, false)
 	} else {
-		p.respond(status, body, req.keepAlive, true)
+		p.respond(status, body, keepAlive, true)
 	}
 	p.busy = nil
-	if !req.keepAlive {
+	if !keepAlive {
 		p.closing = true
 		p.tr.Close()
 		return nil

@@ -14,16 +14,7 @@ import (
 // startServe runs the demo server on a free port for the test's duration.
 func startServe(t *testing.T) string {
 	t.Helper()
-	ctl := &serveControl{ready: make(chan string, 1), stop: make(chan struct{})}
-	var out bytes.Buffer
-	done := make(chan error, 1)
-	go func() { done <- serve("127.0.0.1:0", 2, &out, ctl) }()
-	var addr string
-	select {
-	case addr = <-ctl.ready:
-	case err := <-done:
-		t.Fatalf("serve: %v", err)
-	}
+	ctl, addr, out, done := launchServe(t)
 	t.Cleanup(func() {
 		close(ctl.stop)
 		if err := <-done; err != nil {

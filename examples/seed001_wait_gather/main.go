@@ -64,7 +64,7 @@ func run(w io.Writer, opts ...aio.Option) error {
 				return getHTML(t, w, "http://www.imooc.com")
 			}))
 		}
-		done, pending, err := aio.Wait(t, tasks, aio.AllCompleted, 0)
+		done, pending, err := aio.Wait(t, tasks, aio.AllCompleted, aio.NoTimeout)
 		if err != nil {
 			return err
 		}

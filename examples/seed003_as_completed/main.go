@@ -70,7 +70,7 @@ func run(w io.Writer, opts ...aio.Option) error {
 		for i := range 10 {
 			tasks = append(tasks, aio.Spawn(t, count(i)))
 		}
-		for result, err := range aio.AsCompleted(t, tasks, 0) {
+		for result, err := range aio.AsCompleted(t, tasks, aio.NoTimeout) {
 			if err != nil {
 				return err
 			}

@@ -95,7 +95,7 @@ func run(w io.Writer, opts ...aio.Option) error {
 		for i := range 10 {
 			tasks = append(tasks, aio.Spawn(t, count(i)))
 		}
-		done, _, err := aio.Wait(t, tasks, aio.AllCompleted, 0)
+		done, _, err := aio.Wait(t, tasks, aio.AllCompleted, aio.NoTimeout)
 		if err != nil {
 			return err
 		}
@@ -109,7 +109,7 @@ func run(w io.Writer, opts ...aio.Option) error {
 		b := aio.Spawn(t, after(time.Second, "", errors.New("failed after 1s")))
 		c := aio.Spawn(t, after(3*time.Second, "c", nil))
 		for _, when := range []aio.ReturnWhen{aio.FirstCompleted, aio.FirstException, aio.AllCompleted} {
-			done, pending, err := aio.Wait(t, []*aio.Future[string]{a, b, c}, when, 0)
+			done, pending, err := aio.Wait(t, []*aio.Future[string]{a, b, c}, when, aio.NoTimeout)
 			if err != nil {
 				return err
 			}

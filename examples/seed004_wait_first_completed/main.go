@@ -90,7 +90,7 @@ func run(w io.Writer, opts ...aio.Option) (err error) {
 	t1, t2 := aio.CreateTask(loop, cor1(w)), aio.CreateTask(loop, cor2(w))
 	type sets struct{ completed, pending []*aio.Future[string] }
 	s, err := aio.RunUntilComplete(loop, aio.CreateTask(loop, func(t *aio.Task) (sets, error) {
-		completed, pending, err := aio.Wait(t, []*aio.Future[string]{t1, t2}, aio.FirstCompleted, 0) // 有一个完成就返回
+		completed, pending, err := aio.Wait(t, []*aio.Future[string]{t1, t2}, aio.FirstCompleted, aio.NoTimeout) // 有一个完成就返回
 		return sets{completed, pending}, err
 	}))
 	if err != nil {

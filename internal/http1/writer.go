@@ -1,0 +1,232 @@
+package http1
+
+import "strconv"
+
+// copyMax is the largest body piece a [Writer] copies into its buffer
+// rather than referencing: below it a memmove costs less than one more
+// buffer in the writev.
+const copyMax = 256
+
+// A Writer builds one outgoing message at a time (a response, or a
+// request for a client): start line, header fields, then the body with
+// Content-Length or chunked framing, as byte slices for a single writev.
+// Framing goes into a buffer the Writer reuses, so building a message
+// allocates nothing once the buffers have grown to the connection's
+// largest message. The zero Writer is ready; it is used by one goroutine
+// at a time.
+//
+// A field name or value that would change the message's framing (CR, LF,
+// NUL or another control character: response splitting) is refused with
+// an error wrapping [ErrInvalidHeader]; the first error sticks and
+// [Writer.Buffers] returns it, so a caller may check once at the end.
+type Writer struct {
+	buf     []byte   // framing bytes and small body pieces
+	bufs    [][]byte // the message so far
+	mark    int      // start of the buf bytes not yet in bufs
+	err     error
+	chunked bool
+	length  int64 // the Content-Length written
+	hasLen  bool  // ... if one was
+	omit    bool  // the message has no body whatever its fields say
+	written int64 // body bytes so far
+}
+
+var (
+	errHeaderName  = &Error{500, "invalid header field name", ErrInvalidHeader}
+	errHeaderValue = &Error{500, "CR, LF, NUL or control character in a header field value", ErrInvalidHeader}
+	errStatusCode  = &Error{500, "status code outside 100-999", ErrInvalidHeader}
+	errReason      = &Error{500, "control character in the reason phrase", ErrInvalidHeader}
+	errReqLine     = &Error{500, "invalid method or request target", ErrInvalidHeader}
+	errBodyLength  = &Error{500, "body length differs from Content-Length", ErrInvalidHeader}
+)
+
+// Reset starts a new message. The slices of the previous one's
+// [Writer.Buffers] must have been written: their storage is reused.
+func (w *Writer) Reset() {
+	w.buf, w.bufs = w.buf[:0], w.bufs[:0]
+	w.mark, w.err, w.chunked, w.omit = 0, nil, false, false
+	w.length, w.hasLen, w.written = 0, false, 0
+}
+
+func (w *Writer) fail(err error) error {
+	if w.err == nil {
+		w.err = err
+	}
+	return err
+}
+
+// StatusLine writes "HTTP/1.1 code reason". An empty reason is replaced
+// by [StatusText](code).
+func (w *Writer) StatusLine(code int, reason string) error {
+	if code < 100 || code > 999 {
+		return w.fail(errStatusCode)
+	}
+	if reason == "" {
+		reason = StatusText(code)
+	}
+	if !all(reason, &isValue) {
+		return w.fail(errReason)
+	}
+	w.buf = append(w.buf, "HTTP/1.1 "...)
+	w.buf = strconv.AppendInt(w.buf, int64(code), 10)
+	w.buf = append(w.buf, ' ')
+	w.buf = append(w.buf, reason...)
+	w.buf = append(w.buf, "\r\n"...)
+	return nil
+}
+
+// RequestLine writes "method target HTTP/1.1" (for a client).
+func (w *Writer) RequestLine(method, target string) error {
+	if !isTokenString(method) || !validTarget(target) {
+		return w.fail(errReqLine)
+	}
+	w.buf = append(w.buf, method...)
+	w.buf = append(w.buf, ' ')
+	w.buf = append(w.buf, target...)
+	w.buf = append(w.buf, " HTTP/1.1\r\n"...)
+	return nil
+}
+
+// Header writes the field line "name: value".
+func (w *Writer) Header(name, value string) error {
+	return w.field(appendField(w.buf, name, value))
+}
+
+// HeaderBytes is [Writer.Header] with the value as bytes.
+func (w *Writer) HeaderBytes(name string, value []byte) error {
+	return w.field(appendField(w.buf, name, value))
+}
+
+func (w *Writer) field(buf []byte, err error) error {
+	if err != nil {
+		return w.fail(err)
+	}
+	w.buf = buf
+	return nil
+}
+
+// Date writes the Date field from the cache d; nothing if d was never
+// updated (RFC 9110 §6.6.1: a server without a clock omits Date).
+func (w *Writer) Date(d *Date) {
+	if !d.set {
+		return
+	}
+	w.buf = append(w.buf, "Date: "...)
+	w.buf = append(w.buf, d.Bytes()...)
+	w.buf = append(w.buf, "\r\n"...)
+}
+
+// ContentLength writes "Content-Length: n"; [Writer.End] then checks the
+// body has n bytes.
+func (w *Writer) ContentLength(n int64) {
+	w.buf = append(w.buf, "Content-Length: "...)
+	w.buf = strconv.AppendInt(w.buf, n, 10)
+	w.buf = append(w.buf, "\r\n"...)
+	w.length, w.hasLen = n, true
+}
+
+// Chunked writes "Transfer-Encoding: chunked": the body's pieces are
+// then sent as chunks.
+func (w *Writer) Chunked() {
+	w.buf = append(w.buf, "Transfer-Encoding: chunked\r\n"...)
+	w.chunked = true
+}
+
+// EndHead ends the header section.
+func (w *Writer) EndHead() {
+	w.buf = append(w.buf, "\r\n"...)
+}
+
+// OmitBody marks a message that has no body whatever its Content-Length
+// or Transfer-Encoding say (a response to HEAD, a 304): Body then adds
+// nothing and End writes no last chunk and checks no length.
+func (w *Writer) OmitBody() { w.omit = true }
+
+// Body adds p to the body, framed as one chunk if the message is chunked
+// (an empty p adds nothing, since an empty chunk would end the body).
+// A p of more than 256 bytes is referenced, not copied: it must stay
+// unchanged until the buffers are written.
+func (w *Writer) Body(p []byte) {
+	if len(p) == 0 || w.omit {
+		return
+	}
+	w.written += int64(len(p))
+	if w.chunked {
+		w.buf = strconv.AppendInt(w.buf, int64(len(p)), 16)
+		w.buf = append(w.buf, "\r\n"...)
+	}
+	if len(p) <= copyMax {
+		w.buf = append(w.buf, p...)
+	} else {
+		w.flush()
+		w.bufs = append(w.bufs, p)
+	}
+	if w.chunked {
+		w.buf = append(w.buf, "\r\n"...)
+	}
+}
+
+// End ends the message: for a chunked one the last chunk and trailers
+// (whose names and values are checked like headers'); for one with a
+// Content-Length it checks the body's length.
+func (w *Writer) End(trailers Headers) error {
+	if w.omit {
+		return w.err
+	}
+	if !w.chunked {
+		if w.hasLen && w.written != w.length {
+			return w.fail(errBodyLength)
+		}
+		return w.err
+	}
+	w.buf = append(w.buf, "0\r\n"...)
+	for _, t := range trailers {
+		buf, err := appendField(w.buf, t.Name, t.Value)
+		if err != nil {
+			return w.fail(err)
+		}
+		w.buf = buf
+	}
+	w.buf = append(w.buf, "\r\n"...)
+	return w.err
+}
+
+// flush moves the buffered bytes not yet listed into bufs.
+func (w *Writer) flush() {
+	if len(w.buf) > w.mark {
+		w.bufs = append(w.bufs, w.buf[w.mark:len(w.buf):len(w.buf)])
+		w.mark = len(w.buf)
+	}
+}
+
+// Buffers returns the message built so far as slices for one writev (in
+// order), and the first error met. The slices are valid until
+// [Writer.Reset].
+func (w *Writer) Buffers() ([][]byte, error) {
+	w.flush()
+	return w.bufs, w.err
+}
+
+// AppendTo appends the whole message built so far to dst, for callers
+// that send one buffer.
+func (w *Writer) AppendTo(dst []byte) []byte {
+	w.flush()
+	for _, b := range w.bufs {
+		dst = append(dst, b...)
+	}
+	return dst
+}
+
+// appendField appends "name: value\r\n" after checking both.
+func appendField[N, V ~string | ~[]byte](dst []byte, name N, value V) ([]byte, error) {
+	if !isTokenString(name) {
+		return dst, errHeaderName
+	}
+	if !all(value, &isValue) {
+		return dst, errHeaderValue
+	}
+	dst = append(dst, name...)
+	dst = append(dst, ": "...)
+	dst = append(dst, value...)
+	return append(dst, "\r\n"...), nil
+}
