@@ -101,8 +101,8 @@ func spawnAll(t *aio.Task, job func(t *aio.Task, i int) (int, error)) ([]int, er
 }
 
 func report(w io.Writer, label string, start time.Time, results []int) {
-	fmt.Fprintf(w, "%-19s cost time %v, %d results: %v\n",
-		label+":", time.Since(start).Round(100*time.Microsecond), len(results), results)
+	fmt.Fprintf(w, "%-19s cost time %s, %d results: %v\n",
+		label+":", millis(time.Since(start)), len(results), results)
 }
 
 func run(w io.Writer, opts ...aio.Option) error {
@@ -125,6 +125,12 @@ func run(w io.Writer, opts ...aio.Option) error {
 		report(w, "100 tasks", start, results)
 		return nil
 	}, opts...)
+}
+
+// millis formats d in milliseconds with one decimal, as the Python's
+// f"{d*1000:.1f}ms" does.
+func millis(d time.Duration) string {
+	return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond))
 }
 
 func main() {
