@@ -1,5 +1,5 @@
 // Command seed000_two_hellos runs the two hello coroutines of seed 000
-// (Liao Xuefeng's Python tutorial, seeds/000_5134f99b41d25904.txt) as
+// (Liao Xuefeng's Python tutorial) as
 // tasks on one loop: both say "Hello world!", both sleep one second at
 // the same time, both say "Hello again!". The whole run takes one second,
 // not two.

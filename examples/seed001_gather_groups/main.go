@@ -1,5 +1,5 @@
-// Command seed001_gather_groups is the group cancel of seed 001
-// (seeds/001_2ba92aa0c6442514.txt): "gather is more high-level than wait:
+// Command seed001_gather_groups is the group cancel of seed 001:
+// "gather is more high-level than wait:
 // it can run tasks in groups and cancel them by group" (gather更加high-level
 // 可以分组运行,分组取消).
 //

@@ -1,5 +1,5 @@
 // Command seed001_get_html starts ten get_html coroutines of seed 001
-// (seeds/001_2ba92aa0c6442514.txt, an imooc asyncio course) on one loop:
+// (an imooc asyncio course) on one loop:
 // each "downloads" for two seconds, and all ten are done after two
 // seconds in total, not twenty.
 //

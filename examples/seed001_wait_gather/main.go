@@ -1,5 +1,5 @@
 // Command seed001_wait_gather is the asyncio.wait / asyncio.gather part
-// of seed 001 (seeds/001_2ba92aa0c6442514.txt): ten "downloads" of two
+// of seed 001: ten "downloads" of two
 // seconds each run concurrently, so waiting for all of them takes two
 // seconds, not twenty; gather does the same and also returns the results
 // in argument order.

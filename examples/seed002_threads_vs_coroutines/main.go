@@ -1,7 +1,7 @@
 // Command seed002_threads_vs_coroutines compares 100 blocking jobs on a
 // pool of 100 goroutines with 100 coroutines (tasks) on one loop, each
-// waiting 50 ms for simulated IO, as seed 002 (seeds/002_f4953741a64031e8.txt,
-// a cnblogs post on coroutines) does with a ThreadPoolExecutor of 100
+// waiting 50 ms for simulated IO, as seed 002 (a
+// cnblogs post on coroutines) does with a ThreadPoolExecutor of 100
 // threads against 100 asyncio coroutines ("前者是3.5S后者还是2.1左右").
 //
 // The seed's own code needs a Flask server and a blocking HTTP client; its

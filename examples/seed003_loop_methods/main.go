@@ -1,5 +1,5 @@
 // Command seed003_loop_methods walks through the loop methods listed in
-// seed 003 (seeds/003_4e3327480add6b1a.txt, "loop 对象方法"):
+// seed 003 ("loop 对象方法"):
 //
 //	loop.run_until_complete(future)。运行事件循环,直到 future 运行结束
 //	loop.run_forever() 表示事件循环会一直运行,直到遇到 stop。

@@ -1,6 +1,6 @@
 // Command seed003_say contrasts awaiting two coroutines one after the other
 // with running them as two tasks, from seed 003
-// (seeds/003_4e3327480add6b1a.txt, "asyncio.run(aw)" and
+// ("asyncio.run(aw)" and
 // "asyncio.create_task(aw)").
 //
 // The Python original:

@@ -1,5 +1,5 @@
 // Command seed003_wait is asyncio.wait from seed 003
-// (seeds/003_4e3327480add6b1a.txt) with each return_when of the seed's
+// with each return_when of the seed's
 // table, and its remark on timeouts.
 //
 // The Python original:

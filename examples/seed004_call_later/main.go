@@ -1,6 +1,6 @@
 // Command seed004_call_later schedules plain callbacks with call_soon,
 // call_later and call_at, and cancels one through its handle, from seed
-// 004 (seeds/004_a5901651a12efd07.txt, "loop.call_later/call_soon/call_at"):
+// 004 ("loop.call_later/call_soon/call_at"):
 //
 //	loop.call_later/call_soon/call_at: 再 loop 中(延迟)执行传入的函数,
 //	这里的函数不是协程,是普通函数, 返回handler, handler.cancel 可以取消
