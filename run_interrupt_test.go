@@ -164,7 +164,8 @@ func TestRunLeavesHandledSignalToHandler(t *testing.T) {
 	out, st := signalChild(t, "handled",
 		"ready", os.Interrupt,
 		"handled 1", os.Interrupt)
-	if !st.Success() || !strings.Contains(out, "handled 2\nreturned <nil> interrupted=false") {
+	if !st.Success() || !strings.Contains(out, "handled 2\n") ||
+		!strings.Contains(out, "returned <nil> interrupted=false") {
 		t.Fatalf("child ended with %v; output:\n%s", st, out)
 	}
 }
