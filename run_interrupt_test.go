@@ -63,6 +63,13 @@ func TestRunSignalChild(t *testing.T) {
 			fmt.Println("ready")
 			return Sleep(t, time.Hour)
 		})
+	case "removed":
+		err = Run(func(t *Task) error {
+			t.Loop().AddSignalHandler(os.Interrupt, func() {})
+			t.Loop().RemoveSignalHandler(os.Interrupt)
+			fmt.Println("ready")
+			return Sleep(t, time.Hour)
+		})
 	case "handled":
 		err = Run(func(t *Task) error {
 			got := NewQueue[os.Signal](0)
@@ -166,6 +173,14 @@ func TestRunLeavesHandledSignalToHandler(t *testing.T) {
 		"handled 1", os.Interrupt)
 	if !st.Success() || !strings.Contains(out, "handled 2\n") ||
 		!strings.Contains(out, "returned <nil> interrupted=false") {
+		t.Fatalf("child ended with %v; output:\n%s", st, out)
+	}
+}
+
+// Removing the program's handler gives the signal back to Run.
+func TestRunTakesSignalBackFromRemovedHandler(t *testing.T) {
+	out, st := signalChild(t, "removed", "ready", os.Interrupt)
+	if !st.Success() || !strings.Contains(out, "returned aio: interrupted by signal (interrupt) interrupted=true") {
 		t.Fatalf("child ended with %v; output:\n%s", st, out)
 	}
 }
