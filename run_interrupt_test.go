@@ -94,7 +94,14 @@ func signalChild(t *testing.T, mode string, steps ...any) (string, *os.ProcessSt
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestRunSignalChild$", "-test.count=1")
+	args := []string{os.Args[0], "-test.run=^TestRunSignalChild$", "-test.count=1"}
+	if m, ok := strings.CutSuffix(mode, "+ignored"); ok {
+		// The shell starts the child with SIGINT ignored, as a shell
+		// starts a background job.
+		mode = m
+		args = append([]string{"/bin/sh", "-c", `trap "" INT; exec "$0" "$@"`}, args...)
+	}
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.Env = append(os.Environ(), runChildEnv+"="+mode)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -182,5 +189,18 @@ func TestRunTakesSignalBackFromRemovedHandler(t *testing.T) {
 	out, st := signalChild(t, "removed", "ready", os.Interrupt)
 	if !st.Success() || !strings.Contains(out, "returned aio: interrupted by signal (interrupt) interrupted=true") {
 		t.Fatalf("child ended with %v; output:\n%s", st, out)
+	}
+}
+
+// A program started with SIGINT ignored still handles it while Run runs
+// (os/signal installs a handler); the second one cannot kill it by
+// raising the signal again, since Reset restores "ignored", so Run exits
+// with the status a shell gives a death by SIGINT.
+func TestRunSecondSignalExitsWhenIgnoredAtStart(t *testing.T) {
+	out, st := signalChild(t, "refuse+ignored",
+		"ready", os.Interrupt,
+		"cancelled", os.Interrupt)
+	if st.ExitCode() != 128+int(syscall.SIGINT) {
+		t.Fatalf("child ended with %v, want exit status %d; output:\n%s", st, 128+int(syscall.SIGINT), out)
 	}
 }
