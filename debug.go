@@ -63,7 +63,7 @@ func (d *debugState) checkSlow(l *Loop, start time.Time, t *Task) {
 	what := "a callback"
 	if t != nil {
 		what = t.String()
-		if where := t.trace().site(); where != "" {
+		if where := t.trace().site(); where != "" && !t.Done() { // a finished task's last site is history
 			what += " (suspended at " + where + ")"
 		}
 	}

@@ -142,3 +142,30 @@ func TestTaskInfoStackThroughHelpers(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Debug mode's slow-step report names where the task is suspended after
+// the step, and nothing for the step in which it finished.
+func TestDebugSlowStepSiteOnlyWhileSuspended(t *testing.T) {
+	logs, opt := captureLogger()
+	l := newTestLoop(t, opt, Debug(true), SlowCallbackDuration(0))
+	var line int
+	RunUntilComplete(l, CreateTask(l, func(t *Task) (int, error) {
+		line = nextLine()
+		return 0, Sleep(t, time.Second)
+	}, Name("twostep")))
+	var steps, sited int
+	for _, s := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(s, "twostep") {
+			steps++
+			if strings.Contains(s, "suspended at") {
+				sited++
+				if !strings.Contains(s, "taskinfo_test.go:"+strconv.Itoa(line)) {
+					t.Errorf("site: %s", s)
+				}
+			}
+		}
+	}
+	if steps != 2 || sited != 1 {
+		t.Fatalf("%d step reports, %d with a site, want 2 and 1:\n%s", steps, sited, logs)
+	}
+}
