@@ -72,12 +72,13 @@ func Run(main func(t *Task) error, opts ...Option) error {
 
 // insideLoop reports whether the calling goroutine runs a loop: the loop's
 // own goroutine (RunForever is on its stack) or a task's coroutine (whose
-// stack begins with its worker's function). It walks the stack, so it
-// costs a few microseconds; Run calls it once.
+// stack begins with its worker's function). It looks above its caller's
+// frame, so that RunForever could call it without finding itself. It
+// walks the stack, so it costs a few microseconds; Run calls it once.
 func insideLoop() bool {
 	pcs := make([]uintptr, 64)
 	for {
-		n := runtime.Callers(2, pcs)
+		n := runtime.Callers(3, pcs)
 		if n < len(pcs) {
 			pcs = pcs[:n]
 			break
