@@ -104,7 +104,7 @@ func CreateTask[T any](l *Loop, fn func(t *Task) (T, error), opts ...TaskOption)
 	l.taskSeq++
 	t.id = l.taskSeq
 	if l.cfg.track {
-		t.label().trace = &taskTrace{born: l.clock.read()}
+		t.startTrace()
 	}
 	eager := false
 	for _, o := range opts {

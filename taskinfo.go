@@ -126,6 +126,14 @@ type taskTrace struct {
 	pcs  [32]uintptr   // the stack where the task last suspended, from the suspending call up
 }
 
+// startTrace gives a new task its trace. It is kept out of line: CreateTask
+// is the hot path of every spawn, and this is the rare case.
+//
+//go:noinline
+func (t *Task) startTrace() {
+	t.label().trace = &taskTrace{born: t.fut.loop.clock.read()}
+}
+
 // trace returns the task's trace, nil without TrackTasks.
 func (t *Task) trace() *taskTrace {
 	if t.extra == nil {
@@ -136,6 +144,9 @@ func (t *Task) trace() *taskTrace {
 
 // capture records the stack of the suspending task, from the caller of
 // Task.suspend up. Symbolizing is left to stack, which only Info needs.
+// Kept out of line, off the suspension's hot path.
+//
+//go:noinline
 func (tr *taskTrace) capture() {
 	tr.n = runtime.Callers(3, tr.pcs[:])
 }
