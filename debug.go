@@ -5,41 +5,22 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 )
 
 // debugState is what debug mode tracks: the goroutines that belong to the
-// loop (its own and its coroutines'), to report calls from others.
+// loop (its own and its coroutines'), to report calls from others. Where
+// tasks suspended is the task's trace (taskinfo.go): debug mode turns
+// TrackTasks on.
 type debugState struct {
 	mu    sync.Mutex
 	owner map[uint64]bool
 	loopG uint64
-	where map[*Task]string // where each suspended task suspended; loop goroutine only
 }
 
 func newDebugState() *debugState {
-	return &debugState{owner: map[uint64]bool{}, where: map[*Task]string{}}
-}
-
-// setWhere records where t suspended.
-func (d *debugState) setWhere(t *Task, where string) { d.where[t] = where }
-
-// whereOf returns where t last suspended, or "" (always outside debug
-// mode: d is nil then).
-func (d *debugState) whereOf(t *Task) string {
-	if d == nil {
-		return ""
-	}
-	return d.where[t]
-}
-
-// forget drops what debug mode knows of a finished task.
-func (d *debugState) forget(t *Task) {
-	if d != nil {
-		delete(d.where, t)
-	}
+	return &debugState{owner: map[uint64]bool{}}
 }
 
 func (d *debugState) enter() {
@@ -82,7 +63,7 @@ func (d *debugState) checkSlow(l *Loop, start time.Time, t *Task) {
 	what := "a callback"
 	if t != nil {
 		what = t.String()
-		if where := d.whereOf(t); where != "" {
+		if where := t.trace().site(); where != "" && !t.Done() { // a finished task's last site is history
 			what += " (suspended at " + where + ")"
 		}
 	}
@@ -110,21 +91,4 @@ func goid() uint64 {
 	}
 	id, _ := strconv.ParseUint(string(b), 10, 64)
 	return id
-}
-
-// callerOutsideAio returns file:line of the first caller outside package
-// aio's own files: where user code suspended.
-func callerOutsideAio() string {
-	var pcs [16]uintptr
-	n := runtime.Callers(3, pcs[:])
-	frames := runtime.CallersFrames(pcs[:n])
-	for {
-		f, more := frames.Next()
-		if !strings.HasPrefix(f.Function, "github.com/aio-go/aio.") || strings.HasSuffix(f.File, "_test.go") {
-			return fmt.Sprintf("%s:%d", f.File, f.Line)
-		}
-		if !more {
-			return ""
-		}
-	}
 }

@@ -36,6 +36,13 @@ var (
 	// matches ErrCancelled.
 	ErrInterrupted = errors.New("aio: interrupted by signal")
 
+	// ErrNestedRun is returned by Run called on a goroutine that is running
+	// a loop: from a task or a callback. The inner loop would block the
+	// outer one until it ended (asyncio.run's "cannot be called from a
+	// running event loop"). Run the work as a task of the running loop
+	// instead, or run the other loop on its own goroutine.
+	ErrNestedRun = errors.New("aio: Run cannot be called from a running event loop")
+
 	// ErrTimeout is returned when a wait ran out of time. Errors that match
 	// it also match context.DeadlineExceeded; they are a *TimeoutError,
 	// whose Cause is the cancellation the timeout replaced, if any.

@@ -18,6 +18,7 @@ type config struct {
 	handler      ExceptionHandler
 	logger       *slog.Logger
 	noSignals    bool
+	track        bool // TrackTasks (taskinfo.go); debug mode implies it
 }
 
 func newConfig(opts []Option) config {
@@ -29,6 +30,7 @@ func newConfig(opts []Option) config {
 	for _, o := range opts {
 		o(&c)
 	}
+	c.track = c.track || c.debug
 	return c
 }
 

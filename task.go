@@ -103,6 +103,9 @@ func CreateTask[T any](l *Loop, fn func(t *Task) (T, error), opts ...TaskOption)
 	t.fut, t.body = &fr.future, fr
 	l.taskSeq++
 	t.id = l.taskSeq
+	if l.cfg.track {
+		t.startTrace()
+	}
 	eager := false
 	for _, o := range opts {
 		if o.name != "" {
@@ -199,7 +202,6 @@ func (t *Task) runBody() {
 // complete records how the body ended.
 func (t *Task) complete(err error) {
 	t.fut.loop.live.remove(t)
-	t.fut.loop.debug.forget(t)
 	if t.worker != nil && t.worker.waitingOn != nil {
 		t.worker.waitingOn = nil
 	}
@@ -252,11 +254,11 @@ func (t *Task) suspend() {
 	if t.killed {
 		panic(taskKilled{})
 	}
-	if t.fut.loop.debug != nil {
-		t.fut.loop.debug.setWhere(t, callerOutsideAio())
+	l := t.fut.loop
+	if l.cfg.track {
+		t.extra.trace.capture()
 	}
 	t.parked = true
-	l := t.fut.loop
 	l.live.add(t)
 	w := t.worker
 	if next := w.nextIfChained(); next == t {
@@ -436,6 +438,7 @@ type taskExtra struct {
 	name      string
 	cancelMsg string
 	ctx       *taskContext // made on first use of Context (context.go)
+	trace     *taskTrace   // with TrackTasks (taskinfo.go)
 }
 
 func (t *Task) label() *taskExtra {
@@ -499,55 +502,14 @@ func (t *Task) AddDoneCallback(fn func(*Task)) CallbackID {
 // RemoveDoneCallback removes a callback added with AddDoneCallback.
 func (t *Task) RemoveDoneCallback(id CallbackID) bool { return t.fut.removeCallback(id) }
 
-// TaskState is where a task is in its life.
-type TaskState uint8
-
-// The states of a task.
-const (
-	TaskPending   TaskState = iota // scheduled or suspended
-	TaskRunning                    // its body is executing now
-	TaskDone                       // finished with a value or an error
-	TaskCancelled                  // finished cancelled
-)
-
-var stateNames = [...]string{"pending", "running", "finished", "cancelled"}
-
-// String returns the state as asyncio's repr names it.
-func (s TaskState) String() string { return stateNames[s] }
-
-// State returns the task's state.
-func (t *Task) State() TaskState {
-	switch {
-	case t.fut.state == stateCancelled:
-		return TaskCancelled
-	case t.fut.state == stateDone:
-		return TaskDone
-	case t.fut.loop.current == t:
-		return TaskRunning
-	}
-	return TaskPending
-}
-
-// Where describes what a pending task waits for: the future or timer it
-// is suspended on and, in debug mode, the file and line where it
-// suspended. It is empty for a task that has not started.
-func (t *Task) Where() string {
-	if t.fut.state != statePending || !t.started {
-		return ""
-	}
-	what := "ready to run"
-	if w := t.waitingOn(); w != nil {
-		what = w.describe()
-	}
-	if where := t.fut.loop.debug.whereOf(t); where != "" {
-		what += " at " + where
-	}
-	return what
-}
-
-// String describes the task as asyncio's repr does.
+// String describes the task as asyncio's repr does: "<Task pending
+// name="Task-1">" (a suspended task is pending there too).
 func (t *Task) String() string {
-	return fmt.Sprintf("<Task %s name=%q>", t.State(), t.Name())
+	st := t.State()
+	if st == TaskSuspended {
+		st = TaskPending
+	}
+	return fmt.Sprintf("<Task %s name=%q>", st, t.Name())
 }
 
 // CurrentTask returns the task running on l now, or nil when l runs a

@@ -354,7 +354,7 @@ func TestIntrospection(t *testing.T) {
 		Sleep(t, 0)
 		s := f.Task()
 		all := AllTasks(l)
-		if len(all) != 2 || all[1] != s || s.Name() != "sleeper" || s.State() != TaskPending {
+		if len(all) != 2 || all[1] != s || s.Name() != "sleeper" || s.State() != TaskSuspended {
 			return 0, fmt.Errorf("AllTasks %v", all)
 		}
 		if w := s.Where(); !strings.Contains(w, "sleeping until 1m0s") || !strings.Contains(w, "task_test.go") {

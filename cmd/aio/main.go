@@ -7,43 +7,92 @@
 // <h1>hello, {name}!</h1>, each after an asynchronous 0.5 s sleep, so
 // many requests wait at once on one loop. It runs on aio's own transports
 // and protocols, one loop per core, until SIGINT or SIGTERM.
+//
+// "aio help" and "aio serve -h" print the usage. The exit status is 0 on
+// success and after help, 1 when the command fails, 2 for a bad command
+// line; errors are one line on standard error.
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "aio:", err)
-		os.Exit(1)
+	err := run(os.Args[1:], os.Stdout, os.Stderr)
+	if err == nil {
+		return
 	}
+	fmt.Fprintln(os.Stderr, errorLine(err))
+	if errors.As(err, new(usageError)) {
+		os.Exit(2)
+	}
+	os.Exit(1)
 }
+
+// errorLine is err as the command prints it: one line with one "aio: "
+// prefix, which errors from package aio carry already.
+func errorLine(err error) string {
+	msg := strings.ReplaceAll(err.Error(), "\n", " ")
+	if !strings.HasPrefix(msg, "aio: ") {
+		msg = "aio: " + msg
+	}
+	return msg
+}
+
+// usageError is a bad command line (exit status 2).
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+func usagef(format string, args ...any) error { return usageError(fmt.Sprintf(format, args...)) }
+
+// maxLoops bounds -loops: each loop is a goroutine, an epoll instance and
+// a listening socket.
+const maxLoops = 1024
 
 func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		usage(stderr)
-		return fmt.Errorf("missing command")
+		return usageError("missing command")
 	}
 	switch args[0] {
 	case "serve":
-		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-		fs.SetOutput(stderr)
-		addr := fs.String("addr", "127.0.0.1:8000", "address to listen on")
-		loops := fs.Int("loops", 0, "number of event loops (0: one per core)")
-		if err := fs.Parse(args[1:]); err != nil {
-			return err
+		return runServe(args[1:], stdout)
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 && args[1] == "serve" {
+			serveUsage(stdout)
+			return nil
 		}
-		return serve(*addr, *loops, stdout, nil)
-	case "help", "-h", "--help":
 		usage(stdout)
 		return nil
 	}
-	usage(stderr)
-	return fmt.Errorf("unknown command %q", args[0])
+	return usagef("unknown command %q (see 'aio help')", args[0])
+}
+
+func runServe(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported once, by main
+	addr := fs.String("addr", "127.0.0.1:8000", "")
+	loops := fs.Int("loops", 0, "")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			serveUsage(stdout)
+			return nil
+		}
+		return usagef("serve: %v (see 'aio serve -h')", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("serve: unexpected argument %q (see 'aio serve -h')", fs.Arg(0))
+	}
+	if *loops < 0 || *loops > maxLoops {
+		return usagef("serve: -loops must be between 0 (one per core) and %d, not %d", maxLoops, *loops)
+	}
+	return serve(*addr, *loops, stdout, nil)
 }
 
 func usage(w io.Writer) {
@@ -51,5 +100,28 @@ func usage(w io.Writer) {
 
 commands:
   serve   run the tutorials' demo web app (default 127.0.0.1:8000)
+  help    print this help; "aio help serve" for the command's
+
+Run "aio serve -h" for the command's flags.
+`)
+}
+
+func serveUsage(w io.Writer) {
+	fmt.Fprint(w, `usage: aio serve [-addr host:port] [-loops N]
+
+Serve the tutorials' demo web app until SIGINT or SIGTERM: "/" answers
+<h1>Index</h1> and "/hello/{name}" answers <h1>hello, {name}!</h1>, each
+after an asynchronous 0.5 s sleep.
+
+flags:
+  -addr host:port   address to listen on (default 127.0.0.1:8000; port 0
+                    picks a free port)
+  -loops N          number of event loops, 0 for one per core (default 0,
+                    at most 1024)
+
+examples:
+  aio serve
+  aio serve -addr 127.0.0.1:9000 -loops 2
+  curl http://127.0.0.1:8000/hello/world
 `)
 }

@@ -1,5 +1,5 @@
 // Command seed000_hello is the asyncio "Hello world" of seed 000 (Liao
-// Xuefeng's Python tutorial, seeds/000_5134f99b41d25904.txt): a coroutine
+// Xuefeng's Python tutorial): a coroutine
 // that prints, sleeps one second without blocking the loop, and prints
 // again.
 //

@@ -1,5 +1,5 @@
 // Command seed001_cancel_interrupt cancels every task of a loop when the
-// user presses Ctrl-C, from seed 001 (seeds/001_2ba92aa0c6442514.txt, an
+// user presses Ctrl-C, from seed 001 (an
 // imooc asyncio course, "task取消和子协程调用原理").
 //
 // The Python original:

@@ -1,6 +1,6 @@
 // Command seed001_done_callback gets a task's return value and runs a done
 // callback that takes an extra argument, from seed 001
-// (seeds/001_2ba92aa0c6442514.txt, an imooc asyncio course, "获取协程的返回值").
+// (an imooc asyncio course, "获取协程的返回值").
 //
 // The Python original:
 //

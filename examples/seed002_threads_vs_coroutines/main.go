@@ -1,7 +1,7 @@
 // Command seed002_threads_vs_coroutines compares 100 blocking jobs on a
 // pool of 100 goroutines with 100 coroutines (tasks) on one loop, each
-// waiting 50 ms for simulated IO, as seed 002 (seeds/002_f4953741a64031e8.txt,
-// a cnblogs post on coroutines) does with a ThreadPoolExecutor of 100
+// waiting 50 ms for simulated IO, as seed 002 (a
+// cnblogs post on coroutines) does with a ThreadPoolExecutor of 100
 // threads against 100 asyncio coroutines ("前者是3.5S后者还是2.1左右").
 //
 // The seed's own code needs a Flask server and a blocking HTTP client; its
@@ -101,8 +101,8 @@ func spawnAll(t *aio.Task, job func(t *aio.Task, i int) (int, error)) ([]int, er
 }
 
 func report(w io.Writer, label string, start time.Time, results []int) {
-	fmt.Fprintf(w, "%-19s cost time %v, %d results: %v\n",
-		label+":", time.Since(start).Round(100*time.Microsecond), len(results), results)
+	fmt.Fprintf(w, "%-19s cost time %s, %d results: %v\n",
+		label+":", millis(time.Since(start)), len(results), results)
 }
 
 func run(w io.Writer, opts ...aio.Option) error {
@@ -125,6 +125,12 @@ func run(w io.Writer, opts ...aio.Option) error {
 		report(w, "100 tasks", start, results)
 		return nil
 	}, opts...)
+}
+
+// millis formats d in milliseconds with one decimal, as the Python's
+// f"{d*1000:.1f}ms" does.
+func millis(d time.Duration) string {
+	return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond))
 }
 
 func main() {

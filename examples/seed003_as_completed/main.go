@@ -1,5 +1,5 @@
-// Command seed003_as_completed is asyncio.as_completed from seed 003
-// (seeds/003_4e3327480add6b1a.txt): results come out in the order the
+// Command seed003_as_completed is asyncio.as_completed from seed 003:
+// results come out in the order the
 // tasks finish, not the order they were started; and, as Python 3.13
 // allows, with an overall timeout.
 //

@@ -1,5 +1,5 @@
 // Command seed003_loop_methods walks through the loop methods listed in
-// seed 003 (seeds/003_4e3327480add6b1a.txt, "loop 对象方法"):
+// seed 003 ("loop 对象方法"):
 //
 //	loop.run_until_complete(future)。运行事件循环,直到 future 运行结束
 //	loop.run_forever() 表示事件循环会一直运行,直到遇到 stop。
@@ -42,8 +42,9 @@
 //	except RuntimeError as e:
 //	    print(f"run_forever on a closed loop: {e}")
 //
-// Times are loop.time() since the start: exact under aio.VirtualClock,
-// rounded to the millisecond on the real clock. A loop keeps its clock
+// Times are loop.time() since the start, rounded to a tenth of a second
+// as the Python rounds them: the same on the real clock as under
+// aio.VirtualClock. A loop keeps its clock
 // and its tasks between runs: run_until_complete picks up at 1 s where
 // run_forever stopped.
 package main
@@ -66,7 +67,7 @@ func run(w io.Writer, opts ...aio.Option) error {
 	fmt.Fprintf(w, "new loop: is_running=%v is_closed=%v\n", loop.IsRunning(), loop.IsClosed())
 
 	start := loop.Time()
-	since := func() time.Duration { return (loop.Time() - start).Round(time.Millisecond) }
+	since := func() time.Duration { return tenths(loop.Time() - start) }
 
 	// run_forever runs callbacks and tasks until something calls stop.
 	loop.CallSoon(func() { fmt.Fprintf(w, "%v callback: is_running=%v\n", since(), loop.IsRunning()) })
@@ -103,6 +104,10 @@ func run(w io.Writer, opts ...aio.Option) error {
 	fmt.Fprintf(w, "run_forever on a closed loop: %v\n", loop.RunForever())
 	return nil
 }
+
+// tenths rounds d to a tenth of a second, as the Python's
+// f"{round(d, 1):g}s" does: "0s", "1s", "1.5s" on the real clock too.
+func tenths(d time.Duration) time.Duration { return d.Round(100 * time.Millisecond) }
 
 func main() {
 	if err := run(os.Stdout); err != nil {

@@ -1,5 +1,5 @@
 // Command seed003_wait is asyncio.wait from seed 003
-// (seeds/003_4e3327480add6b1a.txt) with each return_when of the seed's
+// with each return_when of the seed's
 // table, and its remark on timeouts.
 //
 // The Python original:
@@ -113,7 +113,7 @@ func run(w io.Writer, opts ...aio.Option) error {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(w, "%v: %d done, %d pending at %v\n", when, len(done), len(pending), l.Time()-start)
+			fmt.Fprintf(w, "%v: %d done, %d pending at %s\n", when, len(done), len(pending), seconds(l.Time()-start))
 		}
 		fmt.Fprintln(w, "b:", b.Err())
 
@@ -129,6 +129,11 @@ func run(w io.Writer, opts ...aio.Option) error {
 		return nil
 	}, opts...)
 }
+
+// seconds formats d in whole seconds, as the Python prints it
+// (f"{d:.0f}s"): a run on the real clock, a few milliseconds late, prints
+// the same as one on the virtual clock.
+func seconds(d time.Duration) string { return fmt.Sprintf("%.0fs", d.Seconds()) }
 
 func main() {
 	if err := run(os.Stdout); err != nil {

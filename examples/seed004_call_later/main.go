@@ -1,6 +1,6 @@
 // Command seed004_call_later schedules plain callbacks with call_soon,
 // call_later and call_at, and cancels one through its handle, from seed
-// 004 (seeds/004_a5901651a12efd07.txt, "loop.call_later/call_soon/call_at"):
+// 004 ("loop.call_later/call_soon/call_at"):
 //
 //	loop.call_later/call_soon/call_at: 再 loop 中(延迟)执行传入的函数,
 //	这里的函数不是协程,是普通函数, 返回handler, handler.cancel 可以取消
@@ -31,8 +31,9 @@
 // call_soon ones first, in FIFO order, then the timers; the cancelled one
 // never runs. Python passes the callback's arguments after it
 // (call_soon(say, "...")); in Go a closure carries them. Times are
-// loop.time() since the start: exact under aio.VirtualClock, rounded to
-// the millisecond on the real clock.
+// loop.time() since the start, rounded to a tenth of a second as the
+// Python rounds them: the same on the real clock as under
+// aio.VirtualClock.
 package main
 
 import (
@@ -52,7 +53,7 @@ func run(w io.Writer, opts ...aio.Option) error {
 	}
 	start := loop.Time()
 	say := func(what string) func() {
-		return func() { fmt.Fprintf(w, "%v %s\n", (loop.Time() - start).Round(time.Millisecond), what) }
+		return func() { fmt.Fprintf(w, "%v %s\n", tenths(loop.Time()-start), what) }
 	}
 
 	loop.CallLater(2*time.Second, say("call_later(2)"))
@@ -70,6 +71,10 @@ func run(w io.Writer, opts ...aio.Option) error {
 	err = loop.RunForever()
 	return errors.Join(err, loop.Close())
 }
+
+// tenths rounds d to a tenth of a second, as the Python's
+// f"{round(d, 1):g}s" does: "0s", "1s", "1.5s" on the real clock too.
+func tenths(d time.Duration) time.Duration { return d.Round(100 * time.Millisecond) }
 
 func main() {
 	if err := run(os.Stdout); err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"github.com/aio-go/aio"
 )
@@ -24,5 +25,17 @@ func TestRun(t *testing.T) {
 	}
 	if got := buf.String(); got != want {
 		t.Fatalf("output:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// On the real clock each callback runs a few milliseconds late; the times
+// print as on the virtual clock, as the Python's round(d, 1) has them.
+func TestTenthsRounded(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		3 * time.Millisecond: "0s", 2004742292: "2s", 2960 * time.Millisecond: "3s",
+	} {
+		if got := tenths(d).String(); got != want {
+			t.Errorf("tenths(%v) = %q, want %q", d, got, want)
+		}
 	}
 }

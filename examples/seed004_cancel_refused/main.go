@@ -1,5 +1,5 @@
-// Command seed004_cancel_refused is task.cancel from seed 004
-// (seeds/004_a5901651a12efd07.txt): cancelling a task raises
+// Command seed004_cancel_refused is task.cancel from seed 004:
+// cancelling a task raises
 // CancelledError in it at its current await; re-raising it ends the task
 // cancelled, while catching it and going on refuses the cancellation
 // ("如果捕获不想上抛,则阻止了本次cancel": if you catch it and do not

@@ -1,6 +1,6 @@
 // Command seed004_done_stop stops a loop that runs forever from a task's
-// done callback, from seed 004 (seeds/004_a5901651a12efd07.txt,
-// "task.add_done_callback").
+// done callback, from seed 004
+// ("task.add_done_callback").
 //
 // The Python original:
 //

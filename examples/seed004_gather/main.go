@@ -1,5 +1,5 @@
-// Command seed004_gather is asyncio.gather from seed 004
-// (seeds/004_a5901651a12efd07.txt): gather makes one future (outer) of
+// Command seed004_gather is asyncio.gather from seed 004:
+// gather makes one future (outer) of
 // several, whose result is the list of their results in the order they
 // were given (result顺序和 futures 顺序一一对应).
 //

@@ -1,5 +1,5 @@
 // Command seed004_print_sum is the task that awaits a sub-coroutine from
-// seed 004 (seeds/004_a5901651a12efd07.txt, "eventloop"): print_sum awaits
+// seed 004 ("eventloop"): print_sum awaits
 // compute, which sleeps, and the loop resumes the chain when the sleep is
 // over.
 //

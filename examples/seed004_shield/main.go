@@ -1,5 +1,5 @@
-// Command seed004_shield is asyncio.shield from seed 004
-// (seeds/004_a5901651a12efd07.txt): cancelling the shield cancels only
+// Command seed004_shield is asyncio.shield from seed 004:
+// cancelling the shield cancels only
 // the outer future; the task inside goes on.
 //
 // The Python original:

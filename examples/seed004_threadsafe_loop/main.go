@@ -1,6 +1,6 @@
 // Command seed004_threadsafe_loop runs an event loop forever in a goroutine
 // of its own and feeds it work from the main goroutine, from seed 004
-// (seeds/004_a5901651a12efd07.txt, "可以在新线程中使用 loop.run_forever()
+// ("可以在新线程中使用 loop.run_forever()
 // 使其永远等待主线程向其发射 task"): main reads URLs, one a line, and
 // hands each to the loop, which fetches the page and prints its title;
 // "q" stops the loop.

@@ -1,5 +1,5 @@
 // Command seed004_wait_first_completed is the asyncio.wait example of
-// seed 004 (seeds/004_a5901651a12efd07.txt): wait with FIRST_COMPLETED
+// seed 004: wait with FIRST_COMPLETED
 // returns as soon as one task is done, with the other still pending; then
 // wait_for waits for the pending one, with a timeout.
 //
