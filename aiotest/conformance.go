@@ -1,0 +1,712 @@
+package aiotest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+
+	"github.com/aio-go/aio"
+)
+
+// A StreamMaker connects a fresh pair of stream transports for one check
+// of [TestStreamTransport]. It runs in a task on the check's loop and
+// makes the two ends of one connection, the client's with the protocol
+// client and the other's with server (each ConnectionMade receives its
+// end). When it returns, both ConnectionMade calls have run, and
+// nothing but the two transports is left open: a listener it used is
+// closed. It returns an error if it cannot make the pair.
+//
+// [TCPStreams], [UnixStreams] and [SocketPairStreams] make the pairs of
+// aio's socket transports; a new transport (a pipe, TLS over a socket)
+// brings its own StreamMaker and passes the same checks.
+type StreamMaker func(t *aio.Task, client, server *Recorder) error
+
+// TCPStreams returns a [StreamMaker] for TCP on the loopback of network
+// ("tcp4" or "tcp6"; see [RequireLoopback]): a server made by
+// [aio.CreateServer] accepts the connection that [aio.CreateConnection]
+// makes, then stops listening.
+func TCPStreams(network string) StreamMaker {
+	address := "127.0.0.1:0"
+	if network == "tcp6" {
+		address = "[::1]:0"
+	}
+	return func(t *aio.Task, client, server *Recorder) error {
+		srv, err := aio.CreateServer(t, recorderFactory(server), network, address)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		return connect(t, client, server, network, srv.Addr().String())
+	}
+}
+
+// UnixStreams returns a [StreamMaker] for Unix stream sockets: a server
+// made by [aio.CreateUnixServer] on a new path in dir (a test's
+// t.TempDir(), kept short: a socket path has at most 107 bytes) accepts
+// the connection that [aio.CreateUnixConnection] makes, then stops
+// listening and removes its file.
+func UnixStreams(dir string) StreamMaker {
+	return func(t *aio.Task, client, server *Recorder) error {
+		sub, err := os.MkdirTemp(dir, "")
+		if err != nil {
+			return err
+		}
+		path := filepath.Join(sub, "s")
+		srv, err := aio.CreateUnixServer(t, recorderFactory(server), path)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		return connect(t, client, server, "unix", path)
+	}
+}
+
+// SocketPairStreams returns a [StreamMaker] that wraps both ends of a
+// [SocketPair] of network ("tcp4", "tcp6" or "unix") with
+// [aio.ConnectAccepted]: the transports of sockets made outside the loop.
+func SocketPairStreams(network string) StreamMaker {
+	return func(t *aio.Task, client, server *Recorder) error {
+		a, b, err := socketPair(network)
+		if err != nil {
+			return err
+		}
+		_, _, _, _, err = adoptPair(t.Loop(), a, b, recorderFactory(client), recorderFactory(server))
+		return err
+	}
+}
+
+func recorderFactory(r *Recorder) func() *Recorder { return func() *Recorder { return r } }
+
+// connect dials address for client and waits until the server side has
+// its ConnectionMade.
+func connect(t *aio.Task, client, server *Recorder, network, address string) error {
+	if _, _, err := aio.CreateConnection(t, recorderFactory(client), network, address); err != nil {
+		return err
+	}
+	return server.WaitEvent(t, Made, 1)
+}
+
+// TestStreamTransport runs the conformance checks of stream transports
+// ([aio.Transport]) on the pairs that mk makes. Each check is a subtest
+// with its own pair on its own loop ([Run]), under [CheckGoroutines] and
+// [CheckFDs], so it must not run in parallel with other tests. Every
+// check also verifies that both protocols saw their callbacks in the
+// documented order ([Recorder.CheckOrder]), and ends by aborting what is
+// still open and waiting for ConnectionLost on both sides.
+//
+// The checks:
+//
+//	Exchange               bytes flow both ways, Write and Writelines, in order
+//	HalfCloseFromClient    client WriteEOF: the server (EOFReceived true) still writes
+//	HalfCloseFromServer    the same the other way
+//	EOFClosesByDefault     EOFReceived false: the transport closes itself
+//	PauseReading           nothing, not even EOF, arrives while paused; all of it after
+//	WriteBufferLimits      unset marks give the defaults, high = 4×low, low = high/4
+//	FlowControl            PauseWriting exactly when the buffer rises above high,
+//	                       ResumeWriting when it drains to low, data intact
+//	CloseFlushes           Close sends what is buffered before ConnectionLost
+//	CloseTwice             Close is idempotent; writes after it fail with ErrTransportClosed
+//	Abort                  drops the buffer, ConnectionLost(nil), the peer gets a prefix
+//	PeerReset              the peer resets: ConnectionLost gets ECONNRESET (or EPIPE)
+//	PeerResetWhileWriting  the same, found by a transport blocked writing
+//	SetProtocol            events go to the new protocol
+//	LargeTransfer          8 MiB each way at once, with flow control, intact
+//
+// A check of a transport that cannot half-close (CanWriteEOF false) is
+// skipped. A check that found a known bug is skipped with a "BUG:"
+// message; set AIOTEST_BUGS=1 in the environment to run those too.
+func TestStreamTransport(t *testing.T, mk StreamMaker) {
+	for _, c := range streamChecks {
+		t.Run(c.name, func(t *testing.T) { runStreamCheck(t, mk, c) })
+	}
+}
+
+// streamCheck is one check of TestStreamTransport.
+type streamCheck struct {
+	name string
+	// bug, when set, describes a known bug of the current transports
+	// that the check finds: it is then skipped unless AIOTEST_BUGS is set.
+	bug string
+	run func(t *aio.Task, c, s *Recorder) error
+}
+
+var streamChecks = []streamCheck{
+	{name: "Exchange", run: checkExchange},
+	{name: "HalfCloseFromClient", run: func(t *aio.Task, c, s *Recorder) error { return checkHalfClose(t, c, s) }},
+	{name: "HalfCloseFromServer", run: func(t *aio.Task, c, s *Recorder) error { return checkHalfClose(t, s, c) }},
+	{name: "EOFClosesByDefault", run: checkEOFCloses},
+	{name: "PauseReading", run: checkPauseReading},
+	{name: "WriteBufferLimits", run: checkWriteBufferLimits},
+	{name: "FlowControl", run: checkFlowControl},
+	{name: "CloseFlushes", run: checkCloseFlushes},
+	{name: "CloseTwice", run: checkCloseTwice},
+	{name: "Abort", run: checkAbort},
+	{name: "PeerReset", run: checkPeerReset},
+	{name: "PeerResetWhileWriting", run: checkPeerResetWhileWriting},
+	{name: "SetProtocol", run: checkSetProtocol},
+	{name: "LargeTransfer", run: checkLargeTransfer},
+}
+
+// skipCheck is returned by a check that does not apply to the transport.
+type skipCheck string
+
+func (s skipCheck) Error() string { return string(s) }
+
+func runStreamCheck(t *testing.T, mk StreamMaker, c streamCheck) {
+	if c.bug != "" && os.Getenv("AIOTEST_BUGS") == "" {
+		t.Skip("BUG: " + c.bug)
+	}
+	CheckGoroutines(t)
+	CheckFDs(t)
+	err := RunMain(t, NewLoop(t), func(tk *aio.Task) error {
+		client, server := &Recorder{}, &Recorder{}
+		if err := mk(tk, client, server); err != nil {
+			return fmt.Errorf("making the pair: %w", err)
+		}
+		if client.Transport() == nil || server.Transport() == nil {
+			return fmt.Errorf("the StreamMaker returned before both ConnectionMade calls")
+		}
+		ends := []aio.Transport{client.Transport(), server.Transport()}
+		err := c.run(tk, client, server)
+		return errors.Join(err, finish(tk, ends))
+	})
+	var skip skipCheck
+	if errors.As(err, &skip) {
+		t.Skip(skip)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// finish aborts the ends still open, waits until each end's current
+// protocol has its ConnectionLost, and checks the order of the callbacks
+// each Recorder saw.
+func finish(t *aio.Task, ends []aio.Transport) error {
+	var errs []error
+	for _, tr := range ends {
+		if !tr.IsClosing() {
+			tr.Abort()
+		}
+	}
+	for i, tr := range ends {
+		r, ok := tr.Protocol().(*Recorder)
+		if !ok {
+			continue
+		}
+		if err := r.WaitLost(t); err != nil {
+			return err
+		}
+		if err := r.CheckOrder(); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", side[i], err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+var side = [2]string{"client", "server"}
+
+// passes lets the loop run n passes, in which it polls IO each time:
+// enough for data already in a socket's buffer to be delivered.
+func passes(t *aio.Task, n int) error {
+	for range n {
+		if err := aio.Sleep(t, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// source makes reproducible bytes, different for each seed so that a
+// transfer that loses, repeats or reorders bytes does not compare equal,
+// and keeps what it made to compare with what arrives.
+type source struct {
+	rng  *rand.ChaCha8
+	made []byte
+}
+
+func newSource(seed uint64) *source {
+	return &source{rng: rand.NewChaCha8([32]byte{0: byte(seed), 1: byte(seed >> 8)})}
+}
+
+// next makes n more bytes. The slice is valid until the next call.
+func (s *source) next(n int) []byte {
+	start := len(s.made)
+	s.made = append(s.made, make([]byte, n)...)
+	s.rng.Read(s.made[start:])
+	return s.made[start:]
+}
+
+func isReset(err error) bool {
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
+
+// fill writes bytes of src to tr in chunks until the transport buffers
+// something and at least min bytes are written; it returns how many
+// were written.
+func fill(tr aio.Transport, src *source, min int) (int, error) {
+	const chunk = 64 << 10
+	for len(src.made) < min || tr.WriteBufferSize() == 0 {
+		if len(src.made) >= bigStream {
+			return len(src.made), fmt.Errorf("%d bytes written and nothing buffered: does the peer read while paused?", len(src.made))
+		}
+		if err := tr.Write(src.next(chunk)); err != nil {
+			return len(src.made), fmt.Errorf("Write: %w", err)
+		}
+	}
+	return len(src.made), nil
+}
+
+// bigStream bounds the bytes written to a peer that does not read. It is
+// more than the loopback's socket buffers hold, so that the transport
+// must buffer.
+const bigStream = 64 << 20
+
+func checkExchange(t *aio.Task, c, s *Recorder) error {
+	ct, st := c.Transport(), s.Transport()
+	if ct.Protocol() != c || st.Protocol() != s {
+		return fmt.Errorf("Protocol() is not the protocol given to the transport")
+	}
+	if ct.IsClosing() || !ct.IsReading() || ct.WriteBufferSize() != 0 {
+		return fmt.Errorf("a new transport: IsClosing=%v IsReading=%v WriteBufferSize=%d", ct.IsClosing(), ct.IsReading(), ct.WriteBufferSize())
+	}
+	if err := ct.Write(nil); err != nil {
+		return fmt.Errorf("Write(nil): %w", err)
+	}
+	if err := ct.Write([]byte("hello, ")); err != nil {
+		return err
+	}
+	if err := ct.Writelines([][]byte{[]byte("wor"), nil, []byte("ld")}); err != nil {
+		return err
+	}
+	if err := s.WaitBytes(t, 12); err != nil {
+		return err
+	}
+	if err := st.Write([]byte("and back")); err != nil {
+		return err
+	}
+	if err := c.WaitBytes(t, 8); err != nil {
+		return err
+	}
+	if string(s.Bytes()) != "hello, world" || string(c.Bytes()) != "and back" {
+		return fmt.Errorf("server got %q, client got %q", s.Bytes(), c.Bytes())
+	}
+	return nil
+}
+
+// checkHalfClose: w half-closes, r (keeping the connection open) still
+// answers, then closes.
+func checkHalfClose(t *aio.Task, w, r *Recorder) error {
+	wt, rt := w.Transport(), r.Transport()
+	if !wt.CanWriteEOF() {
+		return skipCheck("the transport cannot half-close (CanWriteEOF is false)")
+	}
+	r.KeepOpen = true
+	if err := wt.Write([]byte("question")); err != nil {
+		return err
+	}
+	if err := wt.WriteEOF(); err != nil {
+		return fmt.Errorf("WriteEOF: %w", err)
+	}
+	if err := wt.WriteEOF(); err != nil {
+		return fmt.Errorf("a second WriteEOF: %v, want nil", err)
+	}
+	if err := wt.Write([]byte("more")); !errors.Is(err, aio.ErrWriteAfterEOF) {
+		return fmt.Errorf("Write after WriteEOF: %v, want ErrWriteAfterEOF", err)
+	}
+	if err := r.WaitEOF(t); err != nil {
+		return err
+	}
+	if string(r.Bytes()) != "question" || rt.IsClosing() {
+		return fmt.Errorf("after the EOF: got %q, IsClosing=%v", r.Bytes(), rt.IsClosing())
+	}
+	if err := rt.Write([]byte("answer")); err != nil {
+		return fmt.Errorf("Write after the peer's EOF: %w", err)
+	}
+	if err := w.WaitBytes(t, 6); err != nil {
+		return err
+	}
+	if string(w.Bytes()) != "answer" {
+		return fmt.Errorf("the half-closed side got %q", w.Bytes())
+	}
+	rt.Close()
+	for _, p := range []*Recorder{w, r} {
+		if err := p.WaitLost(t); err != nil {
+			return err
+		}
+		if p.Err() != nil {
+			return fmt.Errorf("ConnectionLost(%v) after a half-close, want nil", p.Err())
+		}
+	}
+	if !w.EOF() {
+		return fmt.Errorf("the half-closed side did not get the EOF of the other")
+	}
+	return nil
+}
+
+func checkEOFCloses(t *aio.Task, c, s *Recorder) error {
+	if !c.Transport().CanWriteEOF() {
+		return skipCheck("the transport cannot half-close (CanWriteEOF is false)")
+	}
+	if err := c.Transport().WriteEOF(); err != nil {
+		return err
+	}
+	if err := s.WaitLost(t); err != nil {
+		return err
+	}
+	if !s.EOF() || s.Err() != nil || !s.Transport().IsClosing() {
+		return fmt.Errorf("server: EOF=%v ConnectionLost(%v) IsClosing=%v, want an EOF and a regular close", s.EOF(), s.Err(), s.Transport().IsClosing())
+	}
+	if err := c.WaitLost(t); err != nil {
+		return err
+	}
+	if !c.EOF() || c.Err() != nil {
+		return fmt.Errorf("client: EOF=%v ConnectionLost(%v)", c.EOF(), c.Err())
+	}
+	return nil
+}
+
+func checkPauseReading(t *aio.Task, c, s *Recorder) error {
+	ct, st := c.Transport(), s.Transport()
+	st.PauseReading()
+	st.PauseReading() // does nothing
+	if st.IsReading() {
+		return fmt.Errorf("IsReading after PauseReading")
+	}
+	if err := ct.Write([]byte("held")); err != nil {
+		return err
+	}
+	if ct.CanWriteEOF() {
+		if err := ct.WriteEOF(); err != nil {
+			return err
+		}
+	}
+	if err := passes(t, 10); err != nil {
+		return err
+	}
+	if s.Count(Data) > 0 || s.EOF() || s.Lost() {
+		return fmt.Errorf("callbacks while reading was paused: %v", s.Events())
+	}
+	st.ResumeReading()
+	st.ResumeReading() // does nothing
+	if !st.IsReading() {
+		return fmt.Errorf("not IsReading after ResumeReading")
+	}
+	if err := s.WaitBytes(t, 4); err != nil {
+		return err
+	}
+	if string(s.Bytes()) != "held" {
+		return fmt.Errorf("got %q after ResumeReading", s.Bytes())
+	}
+	if ct.CanWriteEOF() {
+		return s.WaitEOF(t)
+	}
+	return nil
+}
+
+func checkWriteBufferLimits(t *aio.Task, c, s *Recorder) error {
+	tr := c.Transport()
+	for _, l := range []struct{ high, low, wantHigh, wantLow int }{
+		{-1, -1, 64 << 10, 16 << 10},
+		{1000, -1, 1000, 250},
+		{-1, 1000, 4000, 1000},
+		{0, 0, 0, 0},
+		{5000, 5000, 5000, 5000},
+	} {
+		tr.SetWriteBufferLimits(l.high, l.low)
+		if h, lo := tr.WriteBufferLimits(); h != l.wantHigh || lo != l.wantLow {
+			return fmt.Errorf("SetWriteBufferLimits(%d, %d): limits %d, %d, want %d, %d", l.high, l.low, h, lo, l.wantHigh, l.wantLow)
+		}
+	}
+	panicked := func() (p bool) {
+		defer func() { p = recover() != nil }()
+		tr.SetWriteBufferLimits(10, 20)
+		return false
+	}()
+	if !panicked {
+		return fmt.Errorf("SetWriteBufferLimits(10, 20) (low above high) did not panic")
+	}
+	return nil
+}
+
+func checkFlowControl(t *aio.Task, c, s *Recorder) error {
+	const high, low, chunk = 64 << 10, 16 << 10, 16 << 10
+	ct, st := c.Transport(), s.Transport()
+	ct.PauseReading()
+	st.SetWriteBufferLimits(high, low)
+	src := newSource(1)
+	for !s.WritePaused() {
+		if len(src.made) >= bigStream {
+			return fmt.Errorf("no PauseWriting after %d bytes written, %d buffered", len(src.made), st.WriteBufferSize())
+		}
+		if err := st.Write(src.next(chunk)); err != nil {
+			return err
+		}
+		if n := st.WriteBufferSize(); n > high != s.WritePaused() {
+			return fmt.Errorf("after a Write, %d bytes buffered (high mark %d) and PauseWriting called: %v", n, high, s.WritePaused())
+		}
+	}
+	for range 2 { // writes during the pause are still taken
+		if err := st.Write(src.next(chunk)); err != nil {
+			return fmt.Errorf("Write during PauseWriting: %w", err)
+		}
+	}
+	ct.ResumeReading()
+	if err := s.WaitEvent(t, ResumeWriting, 1); err != nil {
+		return err
+	}
+	if err := c.WaitBytes(t, len(src.made)); err != nil {
+		return err
+	}
+	ev := s.Events()
+	for _, e := range ev {
+		if e.Kind == ResumeWriting && e.Buffered > low {
+			return fmt.Errorf("ResumeWriting with %d bytes buffered, above the low mark %d", e.Buffered, low)
+		}
+	}
+	if s.Count(PauseWriting) != 1 || s.Count(ResumeWriting) != 1 || st.WriteBufferSize() != 0 {
+		return fmt.Errorf("%d PauseWriting, %d ResumeWriting, %d bytes left buffered; want 1, 1, 0", s.Count(PauseWriting), s.Count(ResumeWriting), st.WriteBufferSize())
+	}
+	if !bytes.Equal(c.Bytes(), src.made) {
+		return fmt.Errorf("the %d bytes received differ from the %d written", len(c.Bytes()), len(src.made))
+	}
+	return nil
+}
+
+func checkCloseFlushes(t *aio.Task, c, s *Recorder) error {
+	ct, st := c.Transport(), s.Transport()
+	ct.PauseReading()
+	src := newSource(2)
+	n, err := fill(st, src, 1<<20)
+	if err != nil {
+		return err
+	}
+	if err := st.Close(); err != nil {
+		return fmt.Errorf("Close: %w", err)
+	}
+	if !st.IsClosing() || st.IsReading() {
+		return fmt.Errorf("after Close: IsClosing=%v IsReading=%v", st.IsClosing(), st.IsReading())
+	}
+	if err := passes(t, 5); err != nil {
+		return err
+	}
+	if s.Lost() {
+		return fmt.Errorf("ConnectionLost with %d bytes still to send: the peer does not read", st.WriteBufferSize())
+	}
+	ct.ResumeReading()
+	if err := c.WaitBytes(t, n); err != nil {
+		return err
+	}
+	if err := s.WaitLost(t); err != nil {
+		return err
+	}
+	if s.Err() != nil {
+		return fmt.Errorf("ConnectionLost(%v) after Close, want nil", s.Err())
+	}
+	if err := c.WaitEOF(t); err != nil {
+		return err
+	}
+	if !bytes.Equal(c.Bytes(), src.made) {
+		return fmt.Errorf("the %d bytes received differ from the %d written", len(c.Bytes()), n)
+	}
+	return nil
+}
+
+func checkCloseTwice(t *aio.Task, c, s *Recorder) error {
+	ct := c.Transport()
+	if err := ct.Close(); err != nil {
+		return err
+	}
+	if err := ct.Close(); err != nil {
+		return fmt.Errorf("a second Close: %v, want nil", err)
+	}
+	ct.PauseReading()
+	ct.ResumeReading()
+	if !ct.IsClosing() || ct.IsReading() {
+		return fmt.Errorf("after Close: IsClosing=%v IsReading=%v", ct.IsClosing(), ct.IsReading())
+	}
+	for what, err := range map[string]error{
+		"Write":      ct.Write([]byte("x")),
+		"Writelines": ct.Writelines([][]byte{[]byte("x")}),
+		"WriteEOF":   ct.WriteEOF(),
+	} {
+		if !errors.Is(err, aio.ErrTransportClosed) {
+			return fmt.Errorf("%s after Close: %v, want ErrTransportClosed", what, err)
+		}
+	}
+	for _, p := range []*Recorder{c, s} {
+		if err := p.WaitLost(t); err != nil {
+			return err
+		}
+		if p.Err() != nil {
+			return fmt.Errorf("ConnectionLost(%v) after Close, want nil", p.Err())
+		}
+	}
+	if !s.EOF() {
+		return fmt.Errorf("the peer of a closed transport got no EOF")
+	}
+	return passes(t, 3) // a second ConnectionLost would show in CheckOrder
+}
+
+func checkAbort(t *aio.Task, c, s *Recorder) error {
+	ct, st := c.Transport(), s.Transport()
+	ct.PauseReading()
+	src := newSource(3)
+	n, err := fill(st, src, 1<<20)
+	if err != nil {
+		return err
+	}
+	st.Abort()
+	if !st.IsClosing() || st.WriteBufferSize() != 0 {
+		return fmt.Errorf("after Abort: IsClosing=%v WriteBufferSize=%d", st.IsClosing(), st.WriteBufferSize())
+	}
+	st.Abort()
+	if err := st.Close(); err != nil {
+		return fmt.Errorf("Close after Abort: %w", err)
+	}
+	if err := s.WaitLost(t); err != nil {
+		return err
+	}
+	if s.Err() != nil {
+		return fmt.Errorf("ConnectionLost(%v) after Abort, want nil", s.Err())
+	}
+	ct.ResumeReading()
+	if err := c.WaitLost(t); err != nil {
+		return err
+	}
+	got := c.Bytes()
+	if len(got) >= n || !bytes.Equal(got, src.made[:len(got)]) {
+		return fmt.Errorf("the peer got %d of %d bytes written, want a prefix that lacks the dropped buffer", len(got), n)
+	}
+	return nil
+}
+
+func checkPeerReset(t *aio.Task, c, s *Recorder) error {
+	ct, st := c.Transport(), s.Transport()
+	ct.PauseReading()
+	if err := st.Write([]byte("never read")); err != nil {
+		return err
+	}
+	if err := passes(t, 2); err != nil {
+		return err
+	}
+	ct.Abort() // closing with unread data resets the connection
+	if err := s.WaitLost(t); err != nil {
+		return err
+	}
+	if !isReset(s.Err()) {
+		return fmt.Errorf("ConnectionLost(%v) after the peer's reset, want ECONNRESET or EPIPE", s.Err())
+	}
+	if err := st.Write([]byte("late")); !errors.Is(err, aio.ErrTransportClosed) {
+		return fmt.Errorf("Write after the reset: %v, want ErrTransportClosed", err)
+	}
+	return nil
+}
+
+func checkPeerResetWhileWriting(t *aio.Task, c, s *Recorder) error {
+	ct, st := c.Transport(), s.Transport()
+	ct.PauseReading()
+	st.PauseReading() // the reset must be found by the writing side
+	if _, err := fill(st, newSource(4), 1<<20); err != nil {
+		return err
+	}
+	ct.Abort()
+	if err := s.WaitLost(t); err != nil {
+		return err
+	}
+	if !isReset(s.Err()) {
+		return fmt.Errorf("ConnectionLost(%v) after the peer's reset, want ECONNRESET or EPIPE", s.Err())
+	}
+	if st.WriteBufferSize() != 0 {
+		return fmt.Errorf("%d bytes still buffered after the reset", st.WriteBufferSize())
+	}
+	if err := st.Write([]byte("late")); !errors.Is(err, aio.ErrTransportClosed) {
+		return fmt.Errorf("Write after the reset: %v, want ErrTransportClosed", err)
+	}
+	return nil
+}
+
+func checkSetProtocol(t *aio.Task, c, s *Recorder) error {
+	ct, st := c.Transport(), s.Transport()
+	next := &Recorder{}
+	next.ConnectionMade(st) // as a protocol that takes over a connection is told
+	st.SetProtocol(next)
+	if st.Protocol() != next {
+		return fmt.Errorf("Protocol() is not the protocol set")
+	}
+	if err := ct.Write([]byte("to the new protocol")); err != nil {
+		return err
+	}
+	if err := next.WaitBytes(t, 19); err != nil {
+		return err
+	}
+	ct.Close()
+	if err := next.WaitLost(t); err != nil {
+		return err
+	}
+	if s.Count(Data) > 0 || s.Lost() {
+		return fmt.Errorf("the replaced protocol got %v", s.Events())
+	}
+	return nil
+}
+
+// checkLargeTransfer sends 8 MiB each way at once, each side pausing its
+// writes when told to, and compares what arrived.
+func checkLargeTransfer(t *aio.Task, c, s *Recorder) error {
+	const size = 8 << 20
+	c.KeepOpen, s.KeepOpen = true, true
+	up, down := newSource(5).next(size), newSource(6).next(size)
+	server := aio.Spawn(t, func(t *aio.Task) (struct{}, error) { return struct{}{}, send(t, s, down, 7) })
+	if err := send(t, c, up, 8); err != nil {
+		server.Cancel()
+		aio.Await(t, server)
+		return err
+	}
+	if _, err := aio.Await(t, server); err != nil {
+		return err
+	}
+	for _, p := range []*Recorder{c, s} {
+		if err := p.WaitEOF(t); err != nil {
+			return err
+		}
+	}
+	if !bytes.Equal(s.Bytes(), up) || !bytes.Equal(c.Bytes(), down) {
+		return fmt.Errorf("corrupted: server got %d bytes (intact %v), client %d (intact %v)",
+			len(s.Bytes()), bytes.Equal(s.Bytes(), up), len(c.Bytes()), bytes.Equal(c.Bytes(), down))
+	}
+	return nil
+}
+
+// send writes data through r's transport in chunks of random sizes, by
+// Write and Writelines in turn, waits while writing is paused, and ends
+// with WriteEOF.
+func send(t *aio.Task, r *Recorder, data []byte, seed uint64) error {
+	tr := r.Transport()
+	rng := rand.New(rand.NewPCG(seed, seed))
+	for off := 0; off < len(data); {
+		n := min(1+rng.IntN(256<<10), len(data)-off)
+		part := data[off : off+n]
+		var err error
+		if rng.IntN(2) == 0 {
+			err = tr.Write(part)
+		} else {
+			err = tr.Writelines([][]byte{part[:n/2], part[n/2:]})
+		}
+		if err != nil {
+			return err
+		}
+		off += n
+		if err := r.Wait(t, func(r *Recorder) bool { return !r.WritePaused() }); err != nil {
+			return err
+		}
+		if err := aio.Sleep(t, 0); err != nil { // let the loop read meanwhile
+			return err
+		}
+	}
+	return tr.WriteEOF()
+}
