@@ -105,7 +105,10 @@ func connect(t *aio.Task, client, server *Recorder, network, address string) err
 //	HalfCloseFromClient    client WriteEOF: the server (EOFReceived true) still writes
 //	HalfCloseFromServer    the same the other way
 //	EOFClosesByDefault     EOFReceived false: the transport closes itself
+//	WriteEOFFlushes        WriteEOF with a buffer: the EOF comes after all of it
 //	PauseReading           nothing, not even EOF, arrives while paused; all of it after
+//	PauseReadingInCallback a pause from DataReceived holds the rest of the read back
+//	EchoFromCallbacks      writes and Close from within callbacks, data intact
 //	WriteBufferLimits      unset marks give the defaults, high = 4×low, low = high/4
 //	FlowControl            PauseWriting exactly when the buffer rises above high,
 //	                       ResumeWriting when it drains to low, data intact
@@ -114,6 +117,7 @@ func connect(t *aio.Task, client, server *Recorder, network, address string) err
 //	Abort                  drops the buffer, ConnectionLost(nil), the peer gets a prefix
 //	PeerReset              the peer resets: ConnectionLost gets ECONNRESET (or EPIPE)
 //	PeerResetWhileWriting  the same, found by a transport blocked writing
+//	PeerResetWhilePaused   the same, found by an idle transport that does not read
 //	SetProtocol            events go to the new protocol
 //	LargeTransfer          8 MiB each way at once, with flow control, intact
 //
@@ -140,7 +144,10 @@ var streamChecks = []streamCheck{
 	{name: "HalfCloseFromClient", run: func(t *aio.Task, c, s *Recorder) error { return checkHalfClose(t, c, s) }},
 	{name: "HalfCloseFromServer", run: func(t *aio.Task, c, s *Recorder) error { return checkHalfClose(t, s, c) }},
 	{name: "EOFClosesByDefault", run: checkEOFCloses},
+	{name: "WriteEOFFlushes", run: checkWriteEOFFlushes},
 	{name: "PauseReading", run: checkPauseReading},
+	{name: "PauseReadingInCallback", run: checkPauseReadingInCallback},
+	{name: "EchoFromCallbacks", run: checkEcho},
 	{name: "WriteBufferLimits", run: checkWriteBufferLimits},
 	{name: "FlowControl", run: checkFlowControl},
 	{name: "CloseFlushes", run: checkCloseFlushes},
@@ -148,6 +155,7 @@ var streamChecks = []streamCheck{
 	{name: "Abort", run: checkAbort},
 	{name: "PeerReset", run: checkPeerReset},
 	{name: "PeerResetWhileWriting", run: checkPeerResetWhileWriting},
+	{name: "PeerResetWhilePaused", run: checkPeerResetWhilePaused},
 	{name: "SetProtocol", run: checkSetProtocol},
 	{name: "LargeTransfer", run: checkLargeTransfer},
 }
@@ -371,6 +379,33 @@ func checkEOFCloses(t *aio.Task, c, s *Recorder) error {
 	return nil
 }
 
+func checkWriteEOFFlushes(t *aio.Task, c, s *Recorder) error {
+	ct, st := c.Transport(), s.Transport()
+	if !st.CanWriteEOF() {
+		return skipCheck("the transport cannot half-close (CanWriteEOF is false)")
+	}
+	ct.PauseReading()
+	src := newSource(9)
+	if _, err := fill(st, src, 1<<20); err != nil {
+		return err
+	}
+	if err := st.WriteEOF(); err != nil {
+		return err
+	}
+	if err := st.Write([]byte("x")); !errors.Is(err, aio.ErrWriteAfterEOF) {
+		return fmt.Errorf("Write after WriteEOF: %v, want ErrWriteAfterEOF", err)
+	}
+	c.KeepOpen = true
+	ct.ResumeReading()
+	if err := c.WaitEOF(t); err != nil {
+		return err
+	}
+	if !bytes.Equal(c.Bytes(), src.made) {
+		return fmt.Errorf("%d bytes before the EOF, want the %d written", len(c.Bytes()), len(src.made))
+	}
+	return nil
+}
+
 func checkPauseReading(t *aio.Task, c, s *Recorder) error {
 	ct, st := c.Transport(), s.Transport()
 	st.PauseReading()
@@ -409,6 +444,77 @@ func checkPauseReading(t *aio.Task, c, s *Recorder) error {
 	return nil
 }
 
+// checkPauseReadingInCallback: a protocol that pauses in DataReceived
+// gets no more data until it resumes, however much is waiting.
+func checkPauseReadingInCallback(t *aio.Task, c, s *Recorder) error {
+	ct, st := c.Transport(), s.Transport()
+	s.OnEvent = func(r *Recorder, e Event) {
+		if e.Kind == Data {
+			r.Transport().PauseReading()
+		}
+	}
+	src := newSource(10)
+	const size = 1 << 20
+	if err := ct.Write(src.next(size)); err != nil {
+		return err
+	}
+	for want := 1; len(s.Bytes()) < size; want++ {
+		if err := s.WaitEvent(t, Data, want); err != nil {
+			return err
+		}
+		if err := passes(t, 3); err != nil {
+			return err
+		}
+		if n := s.Count(Data); n != want || st.IsReading() {
+			return fmt.Errorf("%d DataReceived (IsReading %v) after pausing in the callback of the %dth", n, st.IsReading(), want)
+		}
+		st.ResumeReading()
+	}
+	if !bytes.Equal(s.Bytes(), src.made) {
+		return fmt.Errorf("got %d bytes, not the %d written", len(s.Bytes()), size)
+	}
+	return nil
+}
+
+// checkEcho: the server echoes from DataReceived and, on the client's
+// EOF, writes a last word and closes, all from its callbacks.
+func checkEcho(t *aio.Task, c, s *Recorder) error {
+	ct := c.Transport()
+	if !ct.CanWriteEOF() {
+		return skipCheck("the transport cannot half-close (CanWriteEOF is false)")
+	}
+	s.KeepOpen = true
+	s.OnEvent = func(r *Recorder, e Event) {
+		switch e.Kind {
+		case Data:
+			r.Transport().Write(e.Data)
+		case EOF:
+			r.Transport().Write([]byte("bye"))
+			r.Transport().Close()
+		}
+	}
+	src := newSource(11)
+	for range 64 {
+		if err := ct.Write(src.next(16 << 10)); err != nil {
+			return err
+		}
+		if err := aio.Sleep(t, 0); err != nil {
+			return err
+		}
+	}
+	if err := ct.WriteEOF(); err != nil {
+		return err
+	}
+	if err := c.WaitLost(t); err != nil {
+		return err
+	}
+	want := append(src.made, "bye"...)
+	if !bytes.Equal(c.Bytes(), want) || c.Err() != nil {
+		return fmt.Errorf("got %d bytes (intact %v), ConnectionLost(%v); want the %d sent, then \"bye\"", len(c.Bytes()), bytes.Equal(c.Bytes(), want), c.Err(), len(src.made))
+	}
+	return nil
+}
+
 func checkWriteBufferLimits(t *aio.Task, c, s *Recorder) error {
 	tr := c.Transport()
 	for _, l := range []struct{ high, low, wantHigh, wantLow int }{
@@ -434,8 +540,11 @@ func checkWriteBufferLimits(t *aio.Task, c, s *Recorder) error {
 	return nil
 }
 
+// checkFlowControl: the marks are far apart and the buffer holds many
+// times the high mark, so that it drains in steps as the peer reads: a
+// ResumeWriting above the low mark would show.
 func checkFlowControl(t *aio.Task, c, s *Recorder) error {
-	const high, low, chunk = 64 << 10, 16 << 10, 16 << 10
+	const high, low, chunk = 1 << 20, 16 << 10, 64 << 10
 	ct, st := c.Transport(), s.Transport()
 	ct.PauseReading()
 	st.SetWriteBufferLimits(high, low)
@@ -451,7 +560,7 @@ func checkFlowControl(t *aio.Task, c, s *Recorder) error {
 			return fmt.Errorf("after a Write, %d bytes buffered (high mark %d) and PauseWriting called: %v", n, high, s.WritePaused())
 		}
 	}
-	for range 2 { // writes during the pause are still taken
+	for st.WriteBufferSize() < 4*high { // writes during the pause are still taken
 		if err := st.Write(src.next(chunk)); err != nil {
 			return fmt.Errorf("Write during PauseWriting: %w", err)
 		}
@@ -627,6 +736,29 @@ func checkPeerResetWhileWriting(t *aio.Task, c, s *Recorder) error {
 	}
 	if err := st.Write([]byte("late")); !errors.Is(err, aio.ErrTransportClosed) {
 		return fmt.Errorf("Write after the reset: %v, want ErrTransportClosed", err)
+	}
+	return nil
+}
+
+// checkPeerResetWhilePaused: a transport that neither reads nor writes
+// still learns at once that its peer reset the connection, rather than
+// holding a dead connection until it resumes.
+func checkPeerResetWhilePaused(t *aio.Task, c, s *Recorder) error {
+	ct, st := c.Transport(), s.Transport()
+	ct.PauseReading()
+	st.PauseReading()
+	if err := st.Write([]byte("never read")); err != nil {
+		return err
+	}
+	if err := passes(t, 2); err != nil {
+		return err
+	}
+	ct.Abort()
+	if err := passes(t, 10); err != nil {
+		return err
+	}
+	if !s.Lost() || !isReset(s.Err()) {
+		return fmt.Errorf("ConnectionLost called: %v (error %v) after the peer's reset, want ECONNRESET or EPIPE while paused", s.Lost(), s.Err())
 	}
 	return nil
 }

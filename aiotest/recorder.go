@@ -80,6 +80,11 @@ type Recorder struct {
 	// open for writing after the peer's end of file (a half-close).
 	KeepOpen bool
 
+	// OnEvent, if set, is called after each callback is recorded, on
+	// the loop's goroutine, from within the callback: a test can answer
+	// there as a protocol would (write, pause reading, close).
+	OnEvent func(r *Recorder, e Event)
+
 	tr      aio.Transport
 	events  []Event
 	data    []byte // all bytes received; Data events are slices of it
@@ -97,7 +102,8 @@ var (
 	_ aio.WriteFlowProtocol = (*Recorder)(nil)
 )
 
-// record appends e after checking it against the callback order.
+// record appends e after checking it against the callback order,
+// updates the state e changes, wakes the waiters and calls OnEvent.
 func (r *Recorder) record(e Event) {
 	if r.wrong == nil {
 		if why := r.outOfOrder(e.Kind); why != "" {
@@ -105,7 +111,18 @@ func (r *Recorder) record(e Event) {
 		}
 	}
 	r.events = append(r.events, e)
+	switch e.Kind {
+	case EOF:
+		r.eof = true
+	case PauseWriting, ResumeWriting:
+		r.paused = e.Kind == PauseWriting
+	case Lost:
+		r.lost, r.err = true, e.Err
+	}
 	r.changed.Set()
+	if r.OnEvent != nil {
+		r.OnEvent(r, e)
+	}
 }
 
 // outOfOrder says why a callback of kind k may not come now, or "".
@@ -151,26 +168,22 @@ func (r *Recorder) DataReceived(data []byte) {
 // EOFReceived records the end of file and returns KeepOpen.
 func (r *Recorder) EOFReceived() bool {
 	r.record(Event{Kind: EOF})
-	r.eof = true
 	return r.KeepOpen
 }
 
 // PauseWriting records the pause with the transport's buffered bytes.
 func (r *Recorder) PauseWriting() {
 	r.record(Event{Kind: PauseWriting, Buffered: r.buffered()})
-	r.paused = true
 }
 
 // ResumeWriting records the resume with the transport's buffered bytes.
 func (r *Recorder) ResumeWriting() {
 	r.record(Event{Kind: ResumeWriting, Buffered: r.buffered()})
-	r.paused = false
 }
 
 // ConnectionLost records the end of the connection and its error.
 func (r *Recorder) ConnectionLost(err error) {
 	r.record(Event{Kind: Lost, Err: err})
-	r.lost, r.err = true, err
 }
 
 func (r *Recorder) buffered() int {
