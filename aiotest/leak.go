@@ -133,4 +133,3 @@ func warmPoller() {
 		ln.Close()
 	}
 }
-
