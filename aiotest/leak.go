@@ -29,10 +29,14 @@ const settle = 10 * time.Second
 // in parallel (t.Parallel). Call it from the test's goroutine.
 func CheckGoroutines(tb testing.TB) {
 	tb.Helper()
+	checkGoroutines(tb, settle)
+}
+
+func checkGoroutines(tb testing.TB, settle time.Duration) {
 	before := goroutines()
 	tb.Cleanup(func() {
 		tb.Helper()
-		left := waitSettled(func() map[string]string { return added(before, goroutines()) })
+		left := waitSettled(settle, func() map[string]string { return added(before, goroutines()) })
 		if len(left) > 0 {
 			tb.Errorf("aiotest: %d goroutine(s) leaked:\n\n%s", len(left), strings.Join(slices.Sorted(maps.Values(left)), "\n\n"))
 		}
@@ -51,6 +55,11 @@ func CheckGoroutines(tb testing.TB) {
 // it from the test's goroutine.
 func CheckFDs(tb testing.TB) {
 	tb.Helper()
+	checkFDs(tb, settle)
+}
+
+func checkFDs(tb testing.TB, settle time.Duration) {
+	tb.Helper()
 	warmPoller()
 	runtime.GC() // let finalizers close what earlier tests dropped
 	before, err := openFDs()
@@ -59,7 +68,7 @@ func CheckFDs(tb testing.TB) {
 	}
 	tb.Cleanup(func() {
 		tb.Helper()
-		left := waitSettled(func() map[string]string {
+		left := waitSettled(settle, func() map[string]string {
 			runtime.GC()
 			now, err := openFDs()
 			if err != nil {
@@ -75,7 +84,7 @@ func CheckFDs(tb testing.TB) {
 
 // waitSettled calls leaked until it returns nothing or settle has
 // passed, and returns its last answer.
-func waitSettled(leaked func() map[string]string) map[string]string {
+func waitSettled(settle time.Duration, leaked func() map[string]string) map[string]string {
 	deadline := time.Now().Add(settle)
 	for pause := time.Millisecond; ; pause = min(2*pause, 100*time.Millisecond) {
 		left := leaked()

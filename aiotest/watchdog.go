@@ -52,14 +52,19 @@ func bark(tb testing.TB, l *aio.Loop, d time.Duration, ended <-chan struct{}) {
 		tb.Errorf("%s; the loop is closed (%v)\ngoroutines:\n%s", head, err, stacks)
 		return
 	}
+	var list string
 	select {
-	case list := <-tasks:
-		tb.Errorf("%s\npending tasks:\n%s\ngoroutines:\n%s", head, list, stacks)
+	case list = <-tasks:
 	case <-ended: // the run ended meanwhile, right at the bound
-		tb.Errorf("%s\ngoroutines:\n%s", head, stacks)
+		select {
+		case list = <-tasks: // the loop ran the report on its way out
+		default:
+			list = "\t(the run ended before the loop could list them)\n"
+		}
 	case <-time.After(d):
 		panic(head + "; the loop does not respond: a callback or task step does not return\ngoroutines:\n" + stacks)
 	}
+	tb.Errorf("%s\npending tasks:\n%s\ngoroutines:\n%s", head, list, stacks)
 }
 
 // allStacks returns the stacks of all goroutines.
