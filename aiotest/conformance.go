@@ -99,6 +99,7 @@ func connect(t *aio.Task, client, server *Recorder, network, address string) err
 // The checks:
 //
 //	Exchange               bytes flow both ways, Write and Writelines, in order
+//	WritelinesMany         Writelines of 3000 buffers, some empty, from a task and a callback
 //	HalfCloseFromClient    client WriteEOF: the server (EOFReceived true) still writes
 //	HalfCloseFromServer    the same the other way
 //	EOFClosesByDefault     EOFReceived false: the transport closes itself
@@ -138,6 +139,7 @@ type streamCheck struct {
 
 var streamChecks = []streamCheck{
 	{name: "Exchange", run: checkExchange},
+	{name: "WritelinesMany", run: checkWritelinesMany},
 	{name: "HalfCloseFromClient", run: func(t *aio.Task, c, s *Recorder) error { return checkHalfClose(t, c, s) }},
 	{name: "HalfCloseFromServer", run: func(t *aio.Task, c, s *Recorder) error { return checkHalfClose(t, s, c) }},
 	{name: "EOFClosesByDefault", run: checkEOFCloses},

@@ -33,6 +33,7 @@ func (k EventKind) String() string {
 
 // Event is one callback a [Recorder] received.
 type Event struct {
+	// Kind is the callback.
 	Kind EventKind
 	// Data holds the bytes of a Data event: a copy, valid for the life
 	// of the Recorder.

@@ -101,6 +101,38 @@ func checkExchange(t *aio.Task, c, s *Recorder) error {
 	return nil
 }
 
+// checkWritelinesMany: Writelines with more buffers than one system
+// call takes (Linux's limit is 1024), empty ones among them, from a task
+// and from a callback.
+func checkWritelinesMany(t *aio.Task, c, s *Recorder) error {
+	ct := c.Transport()
+	rng := rand.New(rand.NewPCG(12, 12))
+	src := newSource(12)
+	var bufs [][]byte
+	for range 3000 {
+		bufs = append(bufs, bytes.Clone(src.next(rng.IntN(40))))
+	}
+	s.OnEvent = func(r *Recorder, e Event) {
+		if e.Kind == Data && r.Count(Data) == 1 {
+			r.Transport().Writelines(bufs) // echoes all of it, in pieces, from the first callback
+		}
+	}
+	if err := ct.Writelines(bufs); err != nil {
+		return err
+	}
+	if err := s.WaitBytes(t, len(src.made)); err != nil {
+		return err
+	}
+	if err := c.WaitBytes(t, len(src.made)); err != nil {
+		return err
+	}
+	if !bytes.Equal(s.Bytes(), src.made) || !bytes.Equal(c.Bytes(), src.made) {
+		return fmt.Errorf("%d buffers of %d bytes in all: server got %d (intact %v), client %d (intact %v)", len(bufs), len(src.made),
+			len(s.Bytes()), bytes.Equal(s.Bytes(), src.made), len(c.Bytes()), bytes.Equal(c.Bytes(), src.made))
+	}
+	return nil
+}
+
 // checkHalfClose: w half-closes, r (keeping the connection open) still
 // answers, then closes.
 func checkHalfClose(t *aio.Task, w, r *Recorder) error {
