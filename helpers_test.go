@@ -48,7 +48,7 @@ func newLoopFor(tb testing.TB, opts []Option) *Loop {
 
 // ioWatchdog bounds a run of the loop: it stops a loop that hangs. It
 // never decides the outcome of a test that ends in time.
-const ioWatchdog = 20 * time.Second
+const ioWatchdog = time.Minute
 
 // runMain runs fn as a task on l until it completes; it fails the test
 // if the loop hangs for longer than the watchdog.

@@ -340,3 +340,29 @@ func TestSocketPairs(t *testing.T) {
 		t.Error("an unknown network made a pair")
 	}
 }
+
+func TestStreamPeer(t *testing.T) {
+	l := NewLoop(t)
+	tr, rec, peer := StreamPeer(t, l, "unix", func() *Recorder { return &Recorder{} })
+	err := RunMain(t, l, func(tk *aio.Task) error {
+		if _, err := unix.Write(peer, []byte("ping")); err != nil {
+			return err
+		}
+		if err := rec.WaitBytes(tk, 4); err != nil {
+			return err
+		}
+		if err := tr.Write([]byte("pong")); err != nil {
+			return err
+		}
+		buf := make([]byte, 8)
+		n, err := unix.Read(peer, buf) // a Unix socket's write lands in the peer at once
+		if err != nil || string(buf[:n]) != "pong" {
+			return fmt.Errorf("the peer read %q, %v", buf[:n], err)
+		}
+		tr.Close()
+		return rec.WaitLost(tk)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -40,8 +40,9 @@ func SocketPair(tb testing.TB, network string) (a, b int) {
 // their sockets ([aio.ConnectAccepted]); the loop closes those still
 // open when it closes.
 //
-// Call it from the test's goroutine while l is not running, or from a
-// task or callback on l.
+// Call it from the test's goroutine while l is not running (it fails tb
+// if the pair cannot be made); in a task, a [StreamMaker] such as
+// [SocketPairStreams] makes pairs and returns errors instead.
 func StreamPair[C, S aio.Protocol](tb testing.TB, l *aio.Loop, network string, client func() C, server func() S) (ct *aio.SocketTransport, cp C, st *aio.SocketTransport, sp S) {
 	tb.Helper()
 	a, b, err := socketPair(network)
