@@ -117,6 +117,7 @@ func connect(t *aio.Task, client, server *Recorder, network, address string) err
 //	PeerResetWhileWriting  the same, found by a transport blocked writing
 //	PeerResetWhilePaused   the same, found by an idle transport that does not read
 //	SetProtocol            events go to the new protocol
+//	BufferedProtocol       a BufferedProtocol with a 7-byte buffer gets the data intact
 //	LargeTransfer          8 MiB each way at once, with flow control, intact
 //
 // A check of a transport that cannot half-close (CanWriteEOF false) is
@@ -156,6 +157,7 @@ var streamChecks = []streamCheck{
 	{name: "PeerResetWhileWriting", run: checkPeerResetWhileWriting},
 	{name: "PeerResetWhilePaused", run: checkPeerResetWhilePaused},
 	{name: "SetProtocol", run: checkSetProtocol},
+	{name: "BufferedProtocol", run: checkBufferedProtocol},
 	{name: "LargeTransfer", run: checkLargeTransfer},
 }
 
@@ -202,10 +204,11 @@ func finish(t *aio.Task, ends []aio.Transport) error {
 		}
 	}
 	for i, tr := range ends {
-		r, ok := tr.Protocol().(*Recorder)
+		p, ok := tr.Protocol().(interface{ recorder() *Recorder })
 		if !ok {
 			continue
 		}
+		r := p.recorder()
 		if err := r.WaitLost(t); err != nil {
 			return err
 		}

@@ -194,6 +194,10 @@ func (r *Recorder) buffered() int {
 	return r.tr.WriteBufferSize()
 }
 
+// recorder lets the conformance checks find the Recorder inside a
+// protocol that embeds one.
+func (r *Recorder) recorder() *Recorder { return r }
+
 // Transport returns the transport given to ConnectionMade, or nil.
 func (r *Recorder) Transport() aio.Transport { return r.tr }
 
