@@ -11,10 +11,10 @@
 //     ends passes never depends on how long it took.
 //   - [CheckGoroutines] and [CheckFDs] fail a test that leaves
 //     goroutines or file descriptors behind.
-//   - [SocketPair], [StreamPair] and [StreamPeer] make connected sockets
-//     and transports on the loopback: TCP over IPv4 and IPv6, Unix stream
-//     and datagram sockets, UDP. [RequireLoopback] skips a test where ::1
-//     is missing.
+//   - [SocketPair], [StreamPair], [StreamPeer] and [DatagramPair] make
+//     connected sockets and transports on the loopback: TCP over IPv4 and
+//     IPv6, Unix stream and datagram sockets, UDP. [RequireLoopback]
+//     skips a test where ::1 is missing.
 //   - [Recorder] is a protocol that records its callbacks in order,
 //     checks that order, and lets a task wait for so many bytes, the end
 //     of file or the end of the connection.

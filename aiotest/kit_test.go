@@ -3,6 +3,7 @@ package aiotest
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"runtime"
 	"slices"
@@ -364,5 +365,55 @@ func TestStreamPeer(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// datagrams is a DatagramProtocol that keeps what it receives.
+type datagrams struct {
+	got     []string
+	arrived aio.Event
+}
+
+func (d *datagrams) ConnectionMade(aio.DatagramTransport) {}
+
+func (d *datagrams) DatagramReceived(data []byte, _ netip.AddrPort) {
+	d.got = append(d.got, string(data))
+	d.arrived.Set()
+}
+
+func (d *datagrams) ConnectionLost(error) {}
+
+func TestDatagramPair(t *testing.T) {
+	for _, network := range []string{"udp4", "udp6"} {
+		t.Run(network, func(t *testing.T) {
+			RequireLoopback(t, network)
+			Run(t, func(tk *aio.Task) error {
+				ta, pa, tb, pb, err := DatagramPair(tk, network, func() *datagrams { return &datagrams{} }, func() *datagrams { return &datagrams{} })
+				if err != nil {
+					return err
+				}
+				defer ta.Close()
+				defer tb.Close()
+				if err := tb.SendTo([]byte("to a"), netip.AddrPort{}); err != nil {
+					return err
+				}
+				to, err := netip.ParseAddrPort(tb.LocalAddr().String())
+				if err != nil {
+					return err
+				}
+				if err := ta.SendTo([]byte("to b"), to); err != nil {
+					return err
+				}
+				for _, p := range []*datagrams{pa, pb} {
+					if err := p.arrived.Wait(tk); err != nil {
+						return err
+					}
+				}
+				if !slices.Equal(pa.got, []string{"to a"}) || !slices.Equal(pb.got, []string{"to b"}) {
+					return fmt.Errorf("a got %q, b got %q", pa.got, pb.got)
+				}
+				return nil
+			})
+		})
 	}
 }
