@@ -15,33 +15,6 @@ func (p *echoOnly) ConnectionMade(t Transport) { p.tr = t }
 func (p *echoOnly) DataReceived(b []byte)      { p.tr.Write(b) }
 func (p *echoOnly) ConnectionLost(error)       {}
 
-// tcpPair returns a connected pair of TCP sockets on 127.0.0.1: the
-// first non-blocking (for a transport), the second blocking.
-func tcpPair(tb testing.TB) (int, int) {
-	tb.Helper()
-	lfd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer unix.Close(lfd)
-	unix.Bind(lfd, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}})
-	unix.Listen(lfd, 1)
-	sa, _ := unix.Getsockname(lfd)
-	c, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := unix.Connect(c, sa); err != nil {
-		tb.Fatal(err)
-	}
-	s, _, err := unix.Accept4(lfd, unix.SOCK_CLOEXEC)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	unix.SetsockoptInt(c, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
-	return s, c
-}
-
 // echoCycle returns one read/write cycle of an echo transport: the peer
 // writes, the loop runs one pass (poll, read, DataReceived, Write), the
 // peer reads the echo.
@@ -68,22 +41,9 @@ func echoCycle(tb testing.TB, l *Loop, peer int, size int) func() {
 func TestEchoZeroAllocs(t *testing.T) {
 	for _, kind := range []string{"tcp", "unix"} {
 		t.Run(kind, func(t *testing.T) {
-			var s, c int
-			if kind == "tcp" {
-				s, c = tcpPair(t)
-			} else {
-				fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-				if err != nil {
-					t.Fatal(err)
-				}
-				s, c = fds[0], fds[1]
-			}
-			defer unix.Close(c)
 			l := newIOLoop(t)
-			if _, _, err := ConnectAccepted(l, func() *echoOnly { return &echoOnly{} }, s); err != nil {
-				t.Fatal(err)
-			}
-			cycle := echoCycle(t, l, c, 64)
+			_, peer := peerPair(t, l, kind, func() *echoOnly { return &echoOnly{} })
+			cycle := echoCycle(t, l, int(peer.Fd()), 64)
 			for range 100 {
 				cycle()
 			}
@@ -97,13 +57,9 @@ func TestEchoZeroAllocs(t *testing.T) {
 // BenchmarkEchoCycle measures one 64-byte echo through a transport over
 // TCP loopback, syscalls of both sides included.
 func BenchmarkEchoCycle(b *testing.B) {
-	s, c := tcpPair(b)
-	defer unix.Close(c)
 	l := newIOLoop(b)
-	if _, _, err := ConnectAccepted(l, func() *echoOnly { return &echoOnly{} }, s); err != nil {
-		b.Fatal(err)
-	}
-	cycle := echoCycle(b, l, c, 64)
+	_, peer := peerPair(b, l, "tcp", func() *echoOnly { return &echoOnly{} })
+	cycle := echoCycle(b, l, int(peer.Fd()), 64)
 	b.ReportAllocs()
 	for b.Loop() {
 		cycle()

@@ -6,29 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"testing"
 
 	"golang.org/x/sys/unix"
 )
-
-// corkPair serves one end of a Unix socket pair with p (through
-// ConnectAccepted) and returns the peer's end as a blocking *os.File.
-func corkPair(t *testing.T, l *Loop, p *recProto) (*SocketTransport, *os.File) {
-	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	peer := os.NewFile(uintptr(fds[1]), "peer")
-	t.Cleanup(func() { peer.Close() })
-	tr, _, err := ConnectAccepted(l, func() *recProto { return p }, fds[0])
-	if err != nil {
-		unix.Close(fds[0])
-		t.Fatal(err)
-	}
-	return tr, peer
-}
 
 // Writes made while the loop dispatches IO wait in the transport and go
 // out, in order, when the dispatch ends; writes made elsewhere, and big
@@ -44,7 +25,7 @@ func TestWritesGatheredDuringDispatch(t *testing.T) {
 		p.tr.Write(make([]byte, corkMax+1)) // big: joins the held ones, in order
 		held = append(held, p.tr.(*SocketTransport).WriteBufferSize())
 	}}
-	tr, peer := corkPair(t, l, p)
+	tr, peer := peerPair(t, l, "unix", func() *recProto { return p })
 	runTest(t, l, func(tk *Task) error {
 		peer.Write([]byte("x"))
 		if err := p.waitData(tk, 1); err != nil {
@@ -89,7 +70,7 @@ func TestHeldWritesThenCloseOrAbort(t *testing.T) {
 					p.tr.Close()
 				}
 			}}
-			_, peer := corkPair(t, l, p)
+			_, peer := peerPair(t, l, "unix", func() *recProto { return p })
 			runTest(t, l, func(tk *Task) error {
 				peer.Write([]byte("x"))
 				if err := p.waitLost(tk); err != nil {
@@ -112,7 +93,7 @@ func TestHeldWriteToResetPeer(t *testing.T) {
 	l := newIOLoop(t)
 	var writeErr error
 	p := &recProto{onData: func(p *recProto, b []byte) { writeErr = p.tr.Write([]byte("late")) }}
-	_, peer := corkPair(t, l, p)
+	_, peer := peerPair(t, l, "unix", func() *recProto { return p })
 	runTest(t, l, func(tk *Task) error {
 		peer.Write([]byte("x"))
 		peer.Close() // unread data on close: the transport's send fails

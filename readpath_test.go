@@ -42,7 +42,7 @@ func (p *burstProto) runUntilLost(l *Loop) {
 // end, blocking, and the transport.
 func burstPair(t *testing.T, l *Loop, p Protocol) (*SocketTransport, int) {
 	t.Helper()
-	s, c := tcpPair(t)
+	s, c := rawPair(t, "tcp")
 	t.Cleanup(func() { unix.Close(c) })
 	tr, _, err := ConnectAccepted(l, func() Protocol { return p }, s)
 	if err != nil {

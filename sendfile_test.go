@@ -130,10 +130,10 @@ func tempFile(t *testing.T, content []byte) *os.File {
 	return f
 }
 
-// smallBufferPair is tcpPair with small socket buffers, so that a
+// smallBufferPair is a TCP rawPair with small socket buffers, so that a
 // SendFile of a few MiB must wait for the peer.
 func smallBufferPair(t *testing.T) (int, int) {
-	s, c := tcpPair(t)
+	s, c := rawPair(t, "tcp")
 	unix.SetsockoptInt(s, unix.SOL_SOCKET, unix.SO_SNDBUF, 32<<10)
 	unix.SetsockoptInt(c, unix.SOL_SOCKET, unix.SO_RCVBUF, 32<<10)
 	return s, c

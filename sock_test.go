@@ -98,12 +98,7 @@ func TestSockFunctions(t *testing.T) {
 // TestSockRecvCancel: a cancelled SockRecv returns ErrCancelled and
 // leaves no reader behind.
 func TestSockRecvCancel(t *testing.T) {
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(fds[0])
-	defer unix.Close(fds[1])
+	fds := socketPair(t, "unix")
 	l := newIOLoop(t)
 	runTest(t, l, func(tk *Task) error {
 		f := Spawn(tk, func(t *Task) ([]byte, error) { return SockRecv(t, fds[0], 10) })

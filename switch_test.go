@@ -13,23 +13,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// socketPair returns a connected pair of non-blocking Unix stream
-// sockets, closed when the test ends.
-func socketPair(t *testing.T) [2]int {
-	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, fd := range fds {
-		t.Cleanup(func() { unix.Close(fd) })
-		if err := unix.SetNonblock(fd, true); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return fds
-}
-
 // sleepZeroTrace runs a task that yields with Sleep(t, 0) while callbacks
 // of every source become ready (CallSoon, a threadsafe submission, a
 // readable fd, a due timer, another task) and returns the order in which
@@ -37,7 +20,7 @@ func socketPair(t *testing.T) [2]int {
 func sleepZeroTrace(t *testing.T, opts ...Option) []string {
 	t.Helper()
 	l := newTestLoop(t, opts...)
-	fds := socketPair(t)
+	fds := socketPair(t, "unix")
 	var trace []string
 	note := func(s string) func() { return func() { trace = append(trace, s) } }
 	_, err := runMain(t, l, func(tk *Task) (int, error) {
@@ -140,7 +123,7 @@ func mixedTrace(t *testing.T, seed uint64, opts ...Option) []string {
 		events[i] = &Event{}
 	}
 	q := NewQueue[int](0)
-	fds := socketPair(t)
+	fds := socketPair(t, "unix")
 	if err := l.AddReader(fds[0], func() {
 		var buf [64]byte
 		n, _ := unix.Read(fds[0], buf[:])

@@ -936,7 +936,7 @@ func TestLoopCloseReleasesEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = runIO(t, l, func(tk *Task) (struct{}, error) {
+	_, err = runMain(t, l, func(tk *Task) (struct{}, error) {
 		ps := &protoSet{setup: func(p *recProto) { p.echo = true; p.onMade = func(*recProto) {} }}
 		srv, err := CreateServer(tk, ps.factory, "tcp", "127.0.0.1:0")
 		if err != nil {

@@ -51,7 +51,7 @@ func TestWriteBufferMemoryFallsBackAfterAbort(t *testing.T) {
 	checkFDs(t)
 	l := newIOLoop(t)
 	p := &recProto{}
-	tr, _ := corkPair(t, l, p) // the peer's end is never read
+	tr, _ := peerPair(t, l, "unix", func() *recProto { return p }) // the peer's end is never read
 	const limit = defaultMaxWriteBuffer
 	chunk := make([]byte, 1<<20)
 	before := heapInuse()
@@ -103,7 +103,7 @@ func TestWriteBufferFullBreaksTheStream(t *testing.T) {
 			checkFDs(t)
 			l := newIOLoop(t)
 			p := &recProto{}
-			tr, peer := corkPair(t, l, p)
+			tr, peer := peerPair(t, l, "unix", func() *recProto { return p })
 			tr.SetWriteBufferMax(1 << 20)
 			write := func(b []byte) error {
 				if lines {
@@ -156,7 +156,7 @@ func TestWriteBufferManyChunks(t *testing.T) {
 	checkFDs(t)
 	l := newIOLoop(t)
 	p := &recProto{}
-	tr, peer := corkPair(t, l, p)
+	tr, peer := peerPair(t, l, "unix", func() *recProto { return p })
 	sizes := []int{100, 40000, 7, wchunkSize, 20000, wchunkSize + 1, 3000}
 	off := 0
 	for i := 0; off < 40<<20; i++ {
