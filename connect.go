@@ -274,7 +274,7 @@ func race(t *Task, network string, targets []target, locals []netip.AddrPort, cf
 			return -1, 0, errors.Join(errs...)
 		}
 		sig = NewFuture[struct{}](l)
-		if err := AwaitAny(t, sig); err != nil {
+		if err := AwaitDone(t, sig); err != nil {
 			return -1, 0, err
 		}
 	}

@@ -67,7 +67,7 @@ func (t *Task) contextIn(s *CancelScope) context.Context {
 		switch {
 		case s.state == scopeExited:
 			s.cancel(errScopeExited)
-		case s.eff:
+		case s.effectivelyCancelled:
 			s.cancel(s.cause.ctxCause())
 		}
 	}
@@ -122,7 +122,7 @@ func (t *Task) rootContext(root *CancelScope) context.Context {
 	tc := t.taskCtx()
 	if tc.rootCtx == nil {
 		tc.rootCtx, tc.rootCancel = context.WithCancelCause(t.baseContext())
-		if root.eff {
+		if root.effectivelyCancelled {
 			tc.rootCancel(root.cause.ctxCause())
 		}
 	}

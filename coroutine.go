@@ -23,7 +23,7 @@ import "iter"
 //
 // Slots move around as goroutines switch, so each worker records where
 // its goroutine is parked (at), and each slot whether its next switch
-// must be a next or a yield (nextOp) and who is parked in it (occ). A
+// must be a next or a yield (nextOp) and who is parked in it (occupant). A
 // worker's goroutine ends by returning from its function, and the runtime
 // then resumes whoever is parked in that worker's own slot: stopWorker
 // arranges for that goroutine to give control straight back.
@@ -49,9 +49,9 @@ type worker struct {
 	exit     bool // resumed to end: the worker's function returns
 
 	// Where things are parked (see Switching).
-	at     *worker // the slot this worker's goroutine is parked in; nil while it runs
-	occ    *worker // the goroutine parked in this worker's slot
-	nextOp bool    // the last switch through this slot was a next: the next one is a yield
+	at       *worker // the slot this worker's goroutine is parked in; nil while it runs
+	occupant *worker // the goroutine parked in this worker's slot
+	nextOp   bool    // the last switch through this slot was a next: the next one is a yield
 
 	// Task state that matters only while a task runs or is suspended
 	// lives here, with its coroutine, rather than in every task frame.
@@ -73,7 +73,7 @@ const maxIdleWorkers = 1024
 func (l *Loop) newWorker() *worker {
 	w := &worker{l: l}
 	w.next, _ = iter.Pull(w.loop)
-	w.at, w.occ = w, w // not started: its goroutine waits in its own slot
+	w.at, w.occupant = w, w // not started: its goroutine waits in its own slot
 	return w
 }
 
@@ -191,7 +191,7 @@ func (l *Loop) switchTo(me, to *worker) {
 		// Done before the switch, for to (a fresh worker starts at the top
 		// of its function, not here). After it, me is running again
 		// because some goroutine switched to it and did the same.
-		me.at, to.at, s.occ, l.g = s, nil, me, to
+		me.at, to.at, s.occupant, l.g = s, nil, me, to
 		if s.nextOp {
 			s.nextOp = false
 			s.yield(struct{}{})
@@ -214,7 +214,7 @@ func (l *Loop) stopWorker(w *worker) {
 	me := l.g
 	w.exit = true
 	if w.at != w {
-		l.bounced, l.stopper = w.occ, me // see switchTo
+		l.bounced, l.stopper = w.occupant, me // see switchTo
 	}
 	l.switchTo(me, w)
 	// Resumed by w's end rather than by a switch (when w was parked in

@@ -36,12 +36,12 @@ func (p *unwindProto) DataReceived([]byte) {
 		p.started <- struct{}{}
 		// Futures nobody sets, rather than long sleeps, which the
 		// virtual clock would skip.
-		err := AwaitAny(t, NewFuture[struct{}](l))
+		err := AwaitDone(t, NewFuture[struct{}](l))
 		if !errors.Is(err, ErrCancelled) {
 			return struct{}{}, err
 		}
 		if p.stubborn {
-			AwaitAny(t, NewFuture[struct{}](l))
+			AwaitDone(t, NewFuture[struct{}](l))
 		}
 		// Cleanup that suspends: a flush, a goodbye, a log write.
 		if err := Sleep(t, 5*time.Millisecond); err != nil {
@@ -355,7 +355,7 @@ func TestMultiServerCloseCancelsOtherTasks(t *testing.T) {
 		l.CallSoonThreadsafe(func() {
 			CreateTask(l, func(t *Task) (struct{}, error) {
 				started <- struct{}{}
-				err := AwaitAny(t, NewFuture[struct{}](l))
+				err := AwaitDone(t, NewFuture[struct{}](l))
 				if err := Sleep(t, time.Millisecond); err != nil {
 					return struct{}{}, err
 				}

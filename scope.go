@@ -77,18 +77,18 @@ type CancelScope struct {
 	roots []*Task // tasks started into the scope (task group, join set)
 	dead  int     // finished tasks still in roots
 
-	shield     bool
-	cancelled  bool         // Cancel called or the deadline fired
-	eff        bool         // effectively cancelled: itself or a non-shielded ancestor
-	cause      *CancelScope // the scope whose cancellation made this one eff
-	byDeadline bool
-	caught     bool
-	state      scopeState
-	deadline   time.Duration
-	timer      *Handle
-	saved      int    // owner's Cancelling() on entry
-	reason     string // message of the cancellation errors it causes
-	errv       error
+	shield               bool
+	cancelled            bool         // Cancel called or the deadline fired
+	effectivelyCancelled bool         // itself or a non-shielded ancestor is cancelled
+	cause                *CancelScope // the scope whose cancellation made this one effectively cancelled
+	byDeadline           bool
+	caught               bool
+	state                scopeState
+	deadline             time.Duration
+	timer                *Handle
+	saved                int    // owner's Cancelling() on entry
+	reason               string // message of the cancellation errors it causes
+	errv                 error
 
 	ctx    context.Context
 	cancel context.CancelCauseFunc
@@ -184,8 +184,8 @@ func (s *CancelScope) enter(t *Task) {
 	s.saved = int(t.numCancels)
 	s.attach(t.scope)
 	t.scope = s
-	if s.cancelled && !s.eff {
-		s.eff, s.cause = true, s
+	if s.cancelled && !s.effectivelyCancelled {
+		s.effectivelyCancelled, s.cause = true, s
 	}
 	if s.deadline != NoDeadline {
 		s.arm()
@@ -231,8 +231,8 @@ func (s *CancelScope) attach(parent *CancelScope) {
 		parent.first = s
 	}
 	parent.last = s
-	if !s.shield && parent.eff && !s.eff {
-		s.eff, s.cause = true, parent.cause
+	if !s.shield && parent.effectivelyCancelled && !s.effectivelyCancelled {
+		s.effectivelyCancelled, s.cause = true, parent.cause
 	}
 }
 
@@ -265,7 +265,7 @@ func (s *CancelScope) detach() {
 }
 
 func (s *CancelScope) parentEff() bool {
-	return !s.shield && s.parent != nil && s.parent.eff
+	return !s.shield && s.parent != nil && s.parent.effectivelyCancelled
 }
 
 // arm schedules the deadline.
@@ -309,15 +309,15 @@ func (s *CancelScope) fire(byDeadline bool) {
 		s.timer.Cancel()
 		s.timer = nil
 	}
-	if s.state != scopeEntered || s.eff {
+	if s.state != scopeEntered || s.effectivelyCancelled {
 		return
 	}
-	s.eff, s.cause = true, s
+	s.effectivelyCancelled, s.cause = true, s
 	s.propagate()
 }
 
 // propagate interrupts the tasks whose innermost scope is s, then the
-// scopes under s. s.eff is set already.
+// scopes under s. s.effectivelyCancelled is set already.
 func (s *CancelScope) propagate() {
 	if s.cancel != nil {
 		s.cancel(s.cause.ctxCause())
@@ -334,8 +334,8 @@ func (s *CancelScope) propagate() {
 		o.interrupt(s.cause.reason)
 	}
 	for c := s.first; c != nil; c = c.next {
-		if !c.shield && !c.eff {
-			c.eff, c.cause = true, s.cause
+		if !c.shield && !c.effectivelyCancelled {
+			c.effectivelyCancelled, c.cause = true, s.cause
 			c.propagate()
 		}
 	}
@@ -376,7 +376,7 @@ func (t *Task) interrupt(msg string) {
 func (s *CancelScope) addRoot(t *Task) {
 	t.scope = s
 	s.roots = append(s.roots, t)
-	if s.eff {
+	if s.effectivelyCancelled {
 		t.interrupt(s.cause.reason)
 	}
 }

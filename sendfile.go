@@ -91,7 +91,7 @@ func (t *SocketTransport) SendFile(task *Task, f *os.File, offset, count int64) 
 func (t *SocketTransport) waitWritable(task *Task) error {
 	f := NewFuture[struct{}](t.loop)
 	t.ext().sendWake = f
-	err := AwaitAny(task, f)
+	err := AwaitDone(task, f)
 	t.extra.sendWake = nil
 	if err == nil && t.flags&fLost != 0 {
 		if t.extra.werr != nil {

@@ -360,7 +360,7 @@ func (s *Server) ServeForever(t *Task) error {
 		return err
 	}
 	s.forever = NewFuture[struct{}](s.loop)
-	err := AwaitAny(t, s.forever)
+	err := AwaitDone(t, s.forever)
 	s.forever = nil
 	s.Close()
 	if werr := s.WaitClosed(t); err == nil {
@@ -410,7 +410,7 @@ func (s *Server) WaitClosed(t *Task) error {
 	}
 	f := NewFuture[struct{}](s.loop)
 	s.waiters = append(s.waiters, f)
-	err := AwaitAny(t, f)
+	err := AwaitDone(t, f)
 	if err != nil {
 		if i := slices.Index(s.waiters, f); i >= 0 {
 			s.waiters = slices.Delete(s.waiters, i, i+1)

@@ -110,5 +110,5 @@ func awaitTasks(t *Task, ts []*Task) error {
 			}
 		})
 	}
-	return AwaitAny(t, all)
+	return AwaitDone(t, all)
 }

@@ -150,7 +150,7 @@ func waitFD(t *Task, fd int, mode poll.Event) error {
 	if err := l.addWatch(fd, wake, mode, true); err != nil {
 		return err
 	}
-	err := AwaitAny(t, f)
+	err := AwaitDone(t, f)
 	l.removeWatch(fd, mode)
 	return err
 }

@@ -294,11 +294,13 @@ func Await[T any](t *Task, f *Future[T]) (T, error) {
 	return f.val, nil
 }
 
-// AwaitAny is Await for an Awaitable of any type; it returns only the
-// error. Read the value from the future afterwards.
+// AwaitDone waits until aw, an Awaitable of any type, is done and
+// returns its error (nil on success): Await without the value, for when
+// the type does not matter or the value is read from the future
+// afterwards.
 //
 // Cancellation: as for Await.
-func AwaitAny(t *Task, aw Awaitable) error { return t.await(aw.base()) }
+func AwaitDone(t *Task, aw Awaitable) error { return t.await(aw.base()) }
 
 func (t *Task) await(f *future) error {
 	t.checkRunning("Await")
@@ -313,7 +315,7 @@ func (t *Task) await(f *future) error {
 		t.worker.waitingOn = f
 		if t.mustCancel && f.CancelWith(t.cancelMessage()) {
 			t.mustCancel = false
-		} else if t.scope != nil && t.scope.eff && !f.CancelWith(t.scope.cause.reason) {
+		} else if t.scope != nil && t.scope.effectivelyCancelled && !f.CancelWith(t.scope.cause.reason) {
 			// Level-triggered cancel scope (scope.go): the awaited future
 			// is cancelled as for a pending Cancel; one that refuses is
 			// not waited for.
@@ -347,7 +349,7 @@ func (f *future) describe() string { return "awaiting " + f.String() }
 func Sleep(t *Task, d time.Duration) error {
 	t.checkRunning("Sleep")
 	l := t.fut.loop
-	if d <= 0 || t.mustCancel || (t.scope != nil && t.scope.eff) {
+	if d <= 0 || t.mustCancel || (t.scope != nil && t.scope.effectivelyCancelled) {
 		if l.passLeft > 0 || l.ready.len() > 0 || !l.passInline(t) {
 			l.ready.push(t)
 			t.suspend()
@@ -362,7 +364,7 @@ func Sleep(t *Task, d time.Duration) error {
 		t.mustCancel = false
 		return cancelledErr(t.cancelMessage())
 	}
-	if t.scope != nil && t.scope.eff {
+	if t.scope != nil && t.scope.effectivelyCancelled {
 		return t.scope.err() // level-triggered cancel scope (scope.go)
 	}
 	return nil
