@@ -101,23 +101,21 @@ func adoptSocket[P Protocol](l *Loop, fd, family int, factory func() P) (*Socket
 	return tr, p, nil
 }
 
-// dialTimeout is dial bounded by the ConnectTimeout option: the timer
-// cancels the task, and the cancellation it caused becomes a timeout
-// error (asyncio.timeout's way).
-func dialTimeout(t *Task, network, address string, cfg netConfig) (int, int, error) {
-	if cfg.connectTimeout <= 0 {
+// dialTimeout is dial bounded by the ConnectTimeout option, through a
+// Timeout scope: the timeout error names the address it was dialling.
+func dialTimeout(t *Task, network, address string, cfg netConfig) (fd, family int, err error) {
+	if cfg.connectTimeout == NoTimeout {
 		return dial(t, network, address, cfg)
 	}
-	before := t.Cancelling()
-	fired := false
-	h := t.fut.loop.CallLater(cfg.connectTimeout, func() {
-		fired = true
-		t.Cancel()
+	fd, family = -1, 0
+	err = Timeout(t, cfg.connectTimeout, func(t *Task) error {
+		var derr error
+		fd, family, derr = dial(t, network, address, cfg)
+		return derr
 	})
-	fd, family, err := dial(t, network, address, cfg)
-	h.Cancel()
-	if fired && t.Uncancel() <= before && errors.Is(err, ErrCancelled) {
-		err = &net.OpError{Op: "dial", Net: network, Addr: stringAddr{network, address}, Err: &TimeoutError{cause: err}}
+	var te *TimeoutError
+	if errors.As(err, &te) {
+		err = &net.OpError{Op: "dial", Net: network, Addr: stringAddr{network, address}, Err: te}
 	}
 	return fd, family, err
 }

@@ -28,7 +28,7 @@ type netConfig struct {
 }
 
 func newNetConfig(opts []NetOption) netConfig {
-	c := netConfig{backlog: unix.SOMAXCONN, reuseAddr: true, startServing: true}
+	c := netConfig{backlog: unix.SOMAXCONN, reuseAddr: true, startServing: true, connectTimeout: NoTimeout}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -60,9 +60,13 @@ func StartServing(on bool) NetOption { return func(c *netConfig) { c.startServin
 func KeepAlive(on bool) NetOption { return func(c *netConfig) { c.keepAlive = on } }
 
 // ConnectTimeout bounds the time CreateConnection takes to connect,
-// resolution included; when it runs out, CreateConnection returns an
-// error matching ErrTimeout and context.DeadlineExceeded. The default is
-// no bound.
+// resolution included (asyncio: `async with asyncio.timeout(d): await
+// loop.create_connection(...)`). When it runs out, the attempt is
+// cancelled and CreateConnection returns a *net.OpError whose Err is a
+// [*TimeoutError]: it matches [ErrTimeout] and context.DeadlineExceeded,
+// and its Cause is the cancellation of the attempt. A d <= 0 times out at
+// once, [NoTimeout] never (the rule of every timeout in aio). Without the
+// option there is no bound.
 func ConnectTimeout(d time.Duration) NetOption { return func(c *netConfig) { c.connectTimeout = d } }
 
 // LocalAddr binds the socket of CreateConnection or
