@@ -43,6 +43,12 @@ var (
 	// instead, or run the other loop on its own goroutine.
 	ErrNestedRun = errors.New("aio: Run cannot be called from a running event loop")
 
+	// ErrOnLoop is returned by a call that blocks its goroutine
+	// (MultiServer.Close and Shutdown) when it is made on a goroutine
+	// running a loop: from a task or a callback. Blocking there would
+	// stall that loop, and deadlock if it is one the call waits for.
+	ErrOnLoop = errors.New("aio: blocking call made from a running event loop")
+
 	// ErrTimeout is returned when a wait ran out of time. Errors that match
 	// it also match context.DeadlineExceeded; they are a *TimeoutError,
 	// whose Cause is the cancellation the timeout replaced, if any.

@@ -20,8 +20,8 @@ import (
 // let the work they cancel unwind before the loops stop.
 //
 // Its methods may be called from any goroutine, except that Close and
-// Shutdown wait for the loops to exit and so must not be called from
-// one of them.
+// Shutdown wait for the loops to exit: from a loop's goroutine they
+// return ErrOnLoop.
 type MultiServer struct {
 	loops   []*Loop
 	servers []*Server // servers[i] belongs to loops[i]
@@ -200,7 +200,12 @@ func (st *loopStop) run(t *Task, s *Server) {
 // tasks still pending (reported as "Task was destroyed but it is
 // pending!"). Close returns once every loop's goroutine has exited; it
 // cuts a Shutdown in progress short. Calling it again does nothing more.
+// Called from a task or callback of any loop it returns [ErrOnLoop] and
+// does nothing: call it from a goroutine of your own.
 func (m *MultiServer) Close() error {
+	if insideLoop() {
+		return fmt.Errorf("aio: MultiServer.Close: %w", ErrOnLoop)
+	}
 	m.stop(false)
 	<-m.done
 	return nil
@@ -216,7 +221,12 @@ func (m *MultiServer) Close() error {
 // as Close does (the connections left are aborted and the cancelled work
 // unwinds within Close's limit) and returns ctx's error once the loops
 // have exited; otherwise it returns nil.
+//
+// As Close, it returns [ErrOnLoop] if called from a task or callback.
 func (m *MultiServer) Shutdown(ctx context.Context) error {
+	if insideLoop() {
+		return fmt.Errorf("aio: MultiServer.Shutdown: %w", ErrOnLoop)
+	}
 	m.stop(true)
 	select {
 	case <-m.done:
