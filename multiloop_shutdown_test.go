@@ -251,9 +251,31 @@ func eachServer[T any](ms *MultiServer, f func(*Server) T) (out []T, ok bool) {
 		if _, err := l.CallSoonThreadsafe(func() { got <- f(srv) }); err != nil {
 			return out, false
 		}
-		out = append(out, <-got)
+		v, ok := receiveUnlessClosed(l, got)
+		if !ok {
+			return out, false
+		}
+		out = append(out, v)
 	}
 	return out, true
+}
+
+// receiveUnlessClosed waits for a value from got, or for l to close: a
+// loop that stops after accepting a threadsafe callback but before
+// running it drops the callback when it closes (as asyncio's does).
+func receiveUnlessClosed[T any](l *Loop, got <-chan T) (v T, ok bool) {
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case v := <-got:
+			return v, true
+		case <-tick.C:
+			if l.IsClosed() {
+				return v, false
+			}
+		}
+	}
 }
 
 // waitConnections waits until the loops of ms count n connections in all.
