@@ -380,21 +380,32 @@ const (
 // runs (as a cancelled concurrent.futures job that was still queued).
 func runJob[T any](t *Task, fn func() (T, error), orphan func(T, error)) (v T, err error, abandoned bool) {
 	var state atomic.Int32
-	v, err = RunInExecutor(t, nil, func() (v T, err error) {
+	// The result travels as a value: RunInExecutor drops the value of a
+	// call that fails, and a short read or write has both.
+	r, err := RunInExecutor(t, nil, func() (r jobResult[T], _ error) {
 		if !state.CompareAndSwap(jobQueued, jobRunning) {
-			orphan(v, ErrCancelled)
-			return v, ErrCancelled
+			orphan(r.v, ErrCancelled)
+			return r, ErrCancelled
 		}
 		defer func() {
 			if !state.CompareAndSwap(jobRunning, jobDone) {
-				orphan(v, err)
+				orphan(r.v, r.err)
 			}
 		}()
-		return fn()
+		r.v, r.err = fn()
+		return r, nil
 	})
-	if err != nil && errors.Is(err, ErrExecutorShutdown) && state.Load() == jobQueued {
+	if err == nil {
+		return r.v, r.err, false
+	}
+	if errors.Is(err, ErrExecutorShutdown) && state.Load() == jobQueued {
 		return v, err, false // never submitted
 	}
 	abandoned = state.CompareAndSwap(jobQueued, jobAbandoned) || state.CompareAndSwap(jobRunning, jobAbandoned)
 	return v, err, abandoned
+}
+
+type jobResult[T any] struct {
+	v   T
+	err error
 }
