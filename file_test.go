@@ -90,6 +90,12 @@ func TestFileWriteReadSeek(t *testing.T) {
 		if err := f.Sync(t); err != nil {
 			return err
 		}
+		if _, err := f.Seek(t, 0, io.SeekStart); err != nil {
+			return err
+		}
+		if _, err := f.Read(t, p[:1]); err != nil { // the rest stays buffered
+			return err
+		}
 		if err := f.Close(t); err != nil {
 			return err
 		}
