@@ -126,12 +126,7 @@ func (f *File) fill() (struct{}, error) {
 // read running on the executor finishes there, its bytes are dropped and
 // the file position is at the end (asyncio.to_thread's rule).
 func (f *File) ReadAll(t *Task) ([]byte, error) {
-	if err := f.lock(t, "read"); err != nil {
-		return nil, err
-	}
-	defer f.unlock()
-	f.reader()
-	return fileCall(t, f, func() ([]byte, error) { return io.ReadAll(f.br) })
+	return fileOp(t, f, "read", func() ([]byte, error) { return io.ReadAll(f.reader()) })
 }
 
 // ReadLine reads one line, with its '\n' as Python's readline keeps it.
@@ -210,11 +205,7 @@ func (f *File) WriteString(t *Task, s string) (int, error) {
 }
 
 func (f *File) write(t *Task, w func() (int, error)) (int, error) {
-	if err := f.lock(t, "write"); err != nil {
-		return 0, err
-	}
-	defer f.unlock()
-	return fileCall(t, f, func() (int, error) {
+	return fileOp(t, f, "write", func() (int, error) {
 		if err := f.unread(); err != nil {
 			return 0, err
 		}
@@ -246,11 +237,7 @@ func (f *File) unread() error {
 // Cancellation: Seek returns an error matching ErrCancelled at once; a
 // seek that was running finishes.
 func (f *File) Seek(t *Task, offset int64, whence int) (int64, error) {
-	if err := f.lock(t, "seek"); err != nil {
-		return 0, err
-	}
-	defer f.unlock()
-	return fileCall(t, f, func() (int64, error) {
+	return fileOp(t, f, "seek", func() (int64, error) {
 		if err := f.unread(); err != nil {
 			return 0, err
 		}
@@ -262,11 +249,7 @@ func (f *File) Seek(t *Task, offset int64, whence int) (int64, error) {
 //
 // Cancellation: as for Seek.
 func (f *File) Stat(t *Task) (fs.FileInfo, error) {
-	if err := f.lock(t, "stat"); err != nil {
-		return nil, err
-	}
-	defer f.unlock()
-	return fileCall(t, f, f.f.Stat)
+	return fileOp(t, f, "stat", f.f.Stat)
 }
 
 // Truncate changes the size of the file; the position does not move
@@ -312,14 +295,21 @@ func (f *File) close(t *Task) (struct{}, error) {
 	return fileCall(t, f, func() (struct{}, error) { return struct{}{}, f.f.Close() })
 }
 
-// do runs op on the executor as f's one operation.
+// do is fileOp for an operation without a result.
 func (f *File) do(t *Task, name string, op func() error) error {
+	_, err := fileOp(t, f, name, func() (struct{}, error) { return struct{}{}, op() })
+	return err
+}
+
+// fileOp runs fn on the executor as f's one operation: after the one
+// before it has ended, and failing on a closed file.
+func fileOp[T any](t *Task, f *File, name string, fn func() (T, error)) (T, error) {
 	if err := f.lock(t, name); err != nil {
-		return err
+		var zero T
+		return zero, err
 	}
 	defer f.unlock()
-	_, err := fileCall(t, f, func() (struct{}, error) { return struct{}{}, op() })
-	return err
+	return fileCall(t, f, fn)
 }
 
 // lock waits for f's turn and fails on a closed file.

@@ -64,24 +64,30 @@ func cancelRead(t *aio.Task, f *aio.File) error {
 	return nil
 }
 
+// openCancelledRead opens both ends of fifo, and leaves a Read of the
+// reading end f cancelled while it runs (there is nothing to read).
+func openCancelledRead(t *aio.Task, fifo string) (f, w *aio.File, err error) {
+	f, err = aio.OpenFile(t, fifo, os.O_RDWR, 0) // a reading end whose open does not block
+	if err != nil {
+		return nil, nil, err
+	}
+	if w, err = aio.OpenFile(t, fifo, os.O_WRONLY, 0); err != nil {
+		return nil, nil, err
+	}
+	return f, w, cancelRead(t, f)
+}
+
 // A Read cancelled while it runs on the executor: its task gets
 // ErrCancelled at once, the read finishes there, the next operation waits
 // for it, and what it read is not lost. Close waits for it too.
 func TestFileCancelledReadInFlight(t *testing.T) {
 	fifo := mkfifo(t)
 	aiotest.Run(t, func(t *aio.Task) error {
-		f, err := aio.OpenFile(t, fifo, os.O_RDWR, 0) // a reader end that does not block the open
-		if err != nil {
-			return err
-		}
-		w, err := aio.OpenFile(t, fifo, os.O_WRONLY, 0)
+		f, w, err := openCancelledRead(t, fifo)
 		if err != nil {
 			return err
 		}
 		defer w.Close(t)
-		if err := cancelRead(t, f); err != nil {
-			return err
-		}
 		next := spawnRead(t, f)
 		if err := roundTrips(t, 5); err != nil {
 			return err
@@ -122,18 +128,11 @@ func TestFileCancelledReadInFlight(t *testing.T) {
 func TestFileCancelledCloseStillCloses(t *testing.T) {
 	fifo := mkfifo(t)
 	aiotest.Run(t, func(t *aio.Task) error {
-		f, err := aio.OpenFile(t, fifo, os.O_RDWR, 0)
-		if err != nil {
-			return err
-		}
-		w, err := aio.OpenFile(t, fifo, os.O_WRONLY, 0)
+		f, w, err := openCancelledRead(t, fifo)
 		if err != nil {
 			return err
 		}
 		defer w.Close(t)
-		if err := cancelRead(t, f); err != nil {
-			return err
-		}
 		closer := aio.Spawn(t, func(t *aio.Task) (struct{}, error) { return struct{}{}, f.Close(t) })
 		if err := aio.Sleep(t, 0); err != nil { // Close queues behind the read
 			return err
