@@ -251,3 +251,48 @@ func TestFileExecutorShutdown(t *testing.T) {
 		return check(errors.Is(err, aio.ErrExecutorShutdown), "Close on a shut-down executor = %v", err)
 	})
 }
+
+// A Write cancelled while it blocks on a full pipe still writes what the
+// caller passed, although the caller reuses the slice at once.
+func TestFileCancelledWriteKeepsItsCopy(t *testing.T) {
+	fifo := mkfifo(t)
+	aiotest.Run(t, func(t *aio.Task) error {
+		w, err := aio.OpenFile(t, fifo, os.O_RDWR, 0)
+		if err != nil {
+			return err
+		}
+		defer w.Close(t)
+		r, err := aio.OpenFile(t, fifo, os.O_RDONLY, 0)
+		if err != nil {
+			return err
+		}
+		defer r.Close(t)
+		const pipeSize = 64 << 10 // Linux's default pipe capacity
+		if _, err := w.WriteString(t, strings.Repeat("a", pipeSize)); err != nil {
+			return err
+		}
+		p := []byte(strings.Repeat("b", 1000))
+		writer := aio.Spawn(t, func(t *aio.Task) (int, error) { return w.Write(t, p) })
+		if err := waitRunning(t, "os.(*File).Write("); err != nil {
+			return err
+		}
+		writer.Cancel()
+		if _, err := aio.Await(t, writer); !errors.Is(err, aio.ErrCancelled) {
+			return fmt.Errorf("cancelled Write returned %v", err)
+		}
+		for i := range p {
+			p[i] = 'Z'
+		}
+		var got []byte
+		buf := make([]byte, 100<<10)
+		for len(got) < pipeSize+len(p) {
+			n, err := r.Read(t, buf)
+			if err != nil {
+				return err
+			}
+			got = append(got, buf[:n]...)
+		}
+		want := strings.Repeat("a", pipeSize) + strings.Repeat("b", len(p))
+		return check(string(got) == want, "read %d bytes, %d of them 'Z'", len(got), strings.Count(string(got), "Z"))
+	})
+}

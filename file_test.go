@@ -401,3 +401,37 @@ func TestFileSharedByTasks(t *testing.T) {
 		return check(len(count) == tasks, "%d kinds of line, want %d", len(count), tasks)
 	})
 }
+
+// A pipe cannot seek: a write between reads leaves the read-ahead in
+// place instead of failing.
+func TestFileWriteBetweenReadsOfAPipe(t *testing.T) {
+	fifo := mkfifo(t)
+	aiotest.Run(t, func(t *aio.Task) error {
+		f, err := aio.OpenFile(t, fifo, os.O_RDWR, 0)
+		if err != nil {
+			return err
+		}
+		defer f.Close(t)
+		if _, err := f.WriteString(t, "ab\n"); err != nil {
+			return err
+		}
+		if _, err := f.Read(t, make([]byte, 1)); err != nil { // "b\n" stays buffered
+			return err
+		}
+		if _, err := f.WriteString(t, "cd\n"); err != nil {
+			return err
+		}
+		var got []string
+		for range 2 {
+			line, err := f.ReadLine(t)
+			if err != nil {
+				return err
+			}
+			got = append(got, line)
+		}
+		if _, err := f.Seek(t, 0, io.SeekStart); !errors.Is(err, syscall.ESPIPE) {
+			return fmt.Errorf("Seek on a pipe = %v, want ESPIPE", err)
+		}
+		return check(slices.Equal(got, []string{"b\n", "cd\n"}), "lines %q", got)
+	})
+}
