@@ -9,6 +9,7 @@ import (
 	"iter"
 	"os"
 	"sync/atomic"
+	"syscall"
 )
 
 // fileBufferSize is the read buffer of a File: each executor round trip
@@ -215,13 +216,19 @@ func (f *File) write(t *Task, w func() (int, error)) (int, error) {
 
 // unread moves the file's offset back over what the buffer read ahead,
 // so that writes and seeks start where the reader stands (on the
-// executor, as Python's buffered files do before a write).
+// executor, as Python's buffered files do before a write). A pipe or
+// socket cannot seek, and needs not: what it reads and what it writes
+// are separate streams, so the buffer stays for the next read.
 func (f *File) unread() error {
 	if f.br == nil {
 		return nil
 	}
 	if n := f.br.Buffered(); n > 0 {
-		if _, err := f.f.Seek(-int64(n), io.SeekCurrent); err != nil {
+		_, err := f.f.Seek(-int64(n), io.SeekCurrent)
+		if errors.Is(err, syscall.ESPIPE) {
+			return nil
+		}
+		if err != nil {
 			return err
 		}
 	}
