@@ -17,17 +17,29 @@ import (
 )
 
 // waitRunning returns once some goroutine's stack shows fn: the File
-// operation is running on the executor, not just queued. It waits on the
-// executor, so the loop goes on meanwhile.
+// operation is running on the executor, not just queued. It polls on a
+// goroutine of its own, not on the executor: a job there waiting for the
+// next job to start could take the worker that job needs.
 func waitRunning(t *aio.Task, fn string) error {
-	_, err := aio.ToThread(t, func() (struct{}, error) {
-		buf := make([]byte, 1<<20)
-		for !strings.Contains(string(buf[:runtime.Stack(buf, true)]), fn) {
+	l := t.Loop()
+	running := aio.NewFuture[struct{}](l)
+	go func() {
+		for !strings.Contains(allStacks(), fn) {
 			time.Sleep(time.Millisecond)
 		}
-		return struct{}{}, nil
-	})
+		l.CallSoonThreadsafe(func() { running.SetResult(struct{}{}) })
+	}()
+	_, err := aio.Await(t, running)
 	return err
+}
+
+// allStacks returns the stacks of all goroutines, however many there are.
+func allStacks() string {
+	for buf := make([]byte, 1<<20); ; buf = make([]byte, 2*len(buf)) {
+		if n := runtime.Stack(buf, true); n < len(buf) {
+			return string(buf[:n])
+		}
+	}
 }
 
 // roundTrips lets executor jobs and the loop go on for a while, so that
