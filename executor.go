@@ -46,6 +46,10 @@ func (e *Executor) Submit(fn func()) error {
 	e.queue = append(e.queue, fn)
 	switch {
 	case e.idle > 0:
+		// The job claims the idle worker now: it counts as idle until
+		// it runs again, and a second Submit before then must not
+		// count on it too.
+		e.idle--
 		e.cond.Signal()
 	case e.workers < e.max:
 		e.workers++
@@ -60,9 +64,8 @@ func (e *Executor) work() {
 	e.mu.Lock()
 	for {
 		for len(e.queue) == 0 && !e.closed {
-			e.idle++
+			e.idle++ // Submit and Shutdown take it back when they wake us
 			e.cond.Wait()
-			e.idle--
 		}
 		if len(e.queue) == 0 {
 			e.workers--
@@ -89,6 +92,7 @@ func (e *Executor) Shutdown(wait bool) bool { return e.ShutdownTimeout(wait, NoT
 func (e *Executor) ShutdownTimeout(wait bool, timeout time.Duration) bool {
 	e.mu.Lock()
 	e.closed = true
+	e.idle = 0
 	e.cond.Broadcast()
 	e.mu.Unlock()
 	if !wait {
