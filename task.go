@@ -126,49 +126,6 @@ func CreateTask[T any](l *Loop, fn func(t *Task) (T, error), opts ...TaskOption)
 	return &fr.Future
 }
 
-// run is the task's turn in the ready queue.
-func (t *Task) run() { t.fut.loop.step(t, true) }
-
-// step resumes t until it suspends or finishes. fromLoop says the loop's
-// own pass resumes it (runReady), not an eager start or a kill: only then
-// may its worker go on to run the pass's next fresh tasks itself, since
-// otherwise a caller (the callback or task that started it eagerly) waits
-// for control to come back.
-func (l *Loop) step(t *Task, fromLoop bool) {
-	if t.fut.state != statePending || (t.started && !t.parked) {
-		return
-	}
-	t.started, t.parked = true, false
-	w := t.worker
-	if w == nil {
-		w = l.getWorker()
-		w.task, t.worker = t, w
-	}
-	prev := l.current
-	if prev != nil {
-		l.live.add(prev) // interrupted by an eager task: no longer l.current
-	}
-	me := l.g
-	w.returnTo, w.chain = me, fromLoop
-	l.current = t
-	var start time.Time
-	if l.debug != nil {
-		start = time.Now()
-	}
-	l.switchTo(me, w)
-	// Control is back: t, or the last task it handed control to (see
-	// coroutine.go), suspended or finished.
-	l.current = prev
-	if l.debug != nil {
-		l.debug.checkSlow(l, start, t)
-	}
-	hb := l.handback
-	l.handback = handback{}
-	if hb.done {
-		l.putWorker(hb.w)
-	}
-}
-
 // taskKilled unwinds a task whose loop is closing.
 type taskKilled struct{}
 
@@ -247,32 +204,6 @@ func (t *Task) misuse(what string) {
 	}
 	panic(fmt.Sprintf("aio: %s on %s, which is not the running task: "+
 		"it was called from another goroutine, or with another task's *Task", what, t))
-}
-
-// suspend parks the task until the loop resumes it.
-func (t *Task) suspend() {
-	if t.killed {
-		panic(taskKilled{})
-	}
-	l := t.fut.loop
-	if l.cfg.track {
-		t.extra.trace.capture()
-	}
-	t.parked = true
-	l.live.add(t)
-	w := t.worker
-	if next := w.nextIfChained(); next == t {
-		t.parked = false // its own turn came first: no switch
-		l.current = t
-	} else if next != nil {
-		l.resume(w, next) // straight to the pass's next task
-	} else {
-		l.handback = handback{w: w}
-		l.switchTo(w, w.returnTo)
-	}
-	if t.killed {
-		panic(taskKilled{})
-	}
 }
 
 // Await suspends t until f is done and returns f's result (Python's
