@@ -11,9 +11,9 @@ import (
 
 // Task runs a function as a coroutine on a loop (asyncio.Task). Its body
 // has the form func(t *Task) (T, error): the *Task is the body's handle on
-// the loop, passed to every call that may suspend (Await, Sleep, ...), as a
-// context.Context marks cancellable work. Its result is the *Future[T] that
-// Spawn and CreateTask return.
+// the loop, passed to every call that may suspend ([Await], [Sleep], ...), as a
+// [context.Context] marks cancellable work. Its result is the *Future[T] that
+// [Spawn] and [CreateTask] return.
 //
 // A *Task is used from its loop's goroutine. Await and Sleep may be called
 // only by the body of the task itself while it runs.
@@ -61,7 +61,7 @@ type waitable interface {
 	describe() string
 }
 
-// TaskOption configures a task made by Spawn or CreateTask. The zero
+// TaskOption configures a task made by [Spawn] or [CreateTask]. The zero
 // TaskOption does nothing.
 //
 // An option is a plain value, not a function, so that passing options
@@ -77,7 +77,7 @@ type TaskOption struct {
 // are called "Task-N".
 func Name(name string) TaskOption { return TaskOption{name: name} }
 
-// Eager starts the task at once, inside the Spawn call, instead of in the
+// Eager starts the task at once, inside the [Spawn] call, instead of in the
 // next pass of the loop (CPython 3.12's eager tasks). A task that finishes
 // before its first suspension never touches the scheduler. On a loop that
 // is not running the option does nothing.
@@ -85,14 +85,14 @@ func Eager() TaskOption { return TaskOption{eager: true} }
 
 // Spawn starts fn as a new task on t's loop and returns its result future
 // (asyncio.create_task). The new task runs concurrently with t: it starts
-// in the next pass of the loop, or at once with the Eager option. Spawn
+// in the next pass of the loop, or at once with the [Eager] option. Spawn
 // does not suspend t, so it needs no cancellation rule: cancelling t later
-// does not cancel the new task (use a TaskGroup or JoinSet for that).
+// does not cancel the new task (use a [TaskGroup] or [JoinSet] for that).
 func Spawn[T any](t *Task, fn func(t *Task) (T, error), opts ...TaskOption) *Future[T] {
 	return CreateTask(t.fut.loop, fn, opts...)
 }
 
-// CreateTask is Spawn for code outside any task: a callback, or setup
+// CreateTask is [Spawn] for code outside any task: a callback, or setup
 // before the loop runs (asyncio's loop.create_task). Call it from the
 // loop's goroutine; it panics on a closed loop.
 func CreateTask[T any](l *Loop, fn func(t *Task) (T, error), opts ...TaskOption) *Future[T] {
@@ -211,12 +211,12 @@ func (t *Task) misuse(what string) {
 //
 // Cancellation: if t is cancelled while it waits, f is cancelled too (a
 // task's future: that task is cancelled, and may refuse) and Await returns
-// an error matching ErrCancelled once f is done; if f's task refused and
+// an error matching [ErrCancelled] once f is done; if f's task refused and
 // returned a value, Await returns that value instead, as in asyncio.
 // Returning the error ends t as cancelled; going on refuses the
 // cancellation.
 //
-// Await panics if t is not the task running now (see Task).
+// Await panics if t is not the task running now (see [Task]).
 func Await[T any](t *Task, f *Future[T]) (T, error) {
 	if err := t.await(&f.future); err != nil {
 		var zero T
@@ -225,8 +225,8 @@ func Await[T any](t *Task, f *Future[T]) (T, error) {
 	return f.val, nil
 }
 
-// AwaitDone waits until aw, an Awaitable of any type, is done and
-// returns its error (nil on success): Await without the value, for when
+// AwaitDone waits until aw, an [Awaitable] of any type, is done and
+// returns its error (nil on success): [Await] without the value, for when
 // the type does not matter or the value is read from the future
 // afterwards.
 //
@@ -274,9 +274,9 @@ func (f *future) describe() string { return "awaiting " + f.String() }
 // after every callback due with it, as in asyncio.
 //
 // Cancellation: a cancel during the sleep wakes t at once and Sleep returns
-// an error matching ErrCancelled.
+// an error matching [ErrCancelled].
 //
-// Sleep panics if t is not the task running now (see Task).
+// Sleep panics if t is not the task running now (see [Task]).
 func Sleep(t *Task, d time.Duration) error {
 	t.checkRunning("Sleep")
 	l := t.fut.loop
@@ -315,7 +315,7 @@ func (h *Handle) describe() string {
 }
 
 // Cancel asks the task to stop (asyncio's Task.cancel): the await it is
-// suspended in, or its next one, returns an error matching ErrCancelled.
+// suspended in, or its next one, returns an error matching [ErrCancelled].
 // A task not yet started never runs. The body may return that error (the
 // task ends cancelled) or go on, which refuses the cancellation. Cancel
 // returns false if the task is done already.
@@ -424,7 +424,7 @@ func (t *Task) Done() bool { return t.fut.Done() }
 func (t *Task) Cancelled() bool { return t.fut.Cancelled() }
 
 // Err returns how the task ended: nil for a value, its error, or an error
-// matching ErrCancelled; ErrInvalidState while it runs.
+// matching [ErrCancelled]; [ErrInvalidState] while it runs.
 func (t *Task) Err() error { return t.fut.Err() }
 
 // AddDoneCallback schedules fn on the loop once the task is done.
