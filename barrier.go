@@ -2,7 +2,7 @@ package aio
 
 import "errors"
 
-// ErrBrokenBarrier is returned by Barrier.Wait when the barrier is
+// ErrBrokenBarrier is returned by [Barrier.Wait] when the barrier is
 // aborted or reset while the task waits, or is broken when it arrives
 // (asyncio.BrokenBarrierError).
 var ErrBrokenBarrier = errors.New("aio: barrier is broken")
@@ -41,11 +41,11 @@ func NewBarrier(parties int) *Barrier {
 // last to arrive gets parties-1 and does not suspend. A task that arrives
 // while the previous round is still leaving waits for the next round.
 //
-// Wait returns ErrBrokenBarrier if the barrier is broken (Abort) when t
+// Wait returns [ErrBrokenBarrier] if the barrier is broken (Abort) when t
 // arrives, or if it is aborted or reset while t waits.
 //
 // Cancellation: if t is cancelled while it waits, Wait returns an error
-// matching ErrCancelled and t no longer counts as waiting: the barrier
+// matching [ErrCancelled] and t no longer counts as waiting: the barrier
 // then needs another task to fill the round.
 func (b *Barrier) Wait(t *Task) (int, error) {
 	for b.state == barrierDraining || b.state == barrierResetting {
@@ -86,7 +86,7 @@ func (b *Barrier) Wait(t *Task) (int, error) {
 }
 
 // Reset returns the barrier to its initial state (asyncio's
-// Barrier.reset): tasks waiting at it get ErrBrokenBarrier, and it can be
+// Barrier.reset): tasks waiting at it get [ErrBrokenBarrier], and it can be
 // used again once they have left. Unlike asyncio's, it does not suspend.
 func (b *Barrier) Reset() {
 	if b.count > 0 {
@@ -98,7 +98,7 @@ func (b *Barrier) Reset() {
 }
 
 // Abort breaks the barrier (asyncio's Barrier.abort): tasks waiting at it
-// and every later Wait get ErrBrokenBarrier, until Reset. Unlike
+// and every later Wait get [ErrBrokenBarrier], until Reset. Unlike
 // asyncio's, it does not suspend.
 func (b *Barrier) Abort() {
 	b.state = barrierBroken

@@ -2,7 +2,7 @@ package aio
 
 // Condition is a condition variable for the tasks of one loop
 // (asyncio.Condition): tasks wait, with its lock held, until another task
-// notifies them. Its zero value uses a lock of its own; NewCondition can
+// notifies them. Its zero value uses a lock of its own; [NewCondition] can
 // share an existing Lock. It is used from its loop's goroutine.
 type Condition struct {
 	l       *Lock
@@ -28,12 +28,12 @@ func (c *Condition) lock() *Lock {
 // Lock returns the condition's lock.
 func (c *Condition) Lock() *Lock { return c.lock() }
 
-// Acquire acquires the condition's lock (see Lock.Acquire).
+// Acquire acquires the condition's lock (see [Lock.Acquire]).
 //
 // Cancellation: as for Lock.Acquire.
 func (c *Condition) Acquire(t *Task) error { return c.lock().Acquire(t) }
 
-// Release releases the condition's lock (see Lock.Release).
+// Release releases the condition's lock (see [Lock.Release]).
 func (c *Condition) Release() { c.lock().Release() }
 
 // Locked reports whether the condition's lock is held.
@@ -46,8 +46,8 @@ func (c *Condition) Locked() bool { return c.lock().Locked() }
 // WaitFor.
 //
 // Cancellation: if t is cancelled while it waits, Wait still re-acquires
-// the lock (even inside a cancelled scope; a further Task.Cancel during
-// that does not stop it) and returns an error matching ErrCancelled with
+// the lock (even inside a cancelled scope; a further [Task.Cancel] during
+// that does not stop it) and returns an error matching [ErrCancelled] with
 // the lock held. A notification t had received is passed on to another
 // waiter, so none is lost.
 func (c *Condition) Wait(t *Task) error {

@@ -16,19 +16,19 @@ import (
 // transport and its protocol, made by factory (asyncio's
 // loop.create_connection). network is "tcp", "tcp4", "tcp6" or "unix"
 // (address is then a path). A host name is resolved with
-// net.DefaultResolver on the loop's executor, and its addresses are tried
+// [net.DefaultResolver] on the loop's executor, and its addresses are tried
 // in RFC 8305 order, alternating families; an empty host means the local
 // system (127.0.0.1, or ::1 for "tcp6").
 //
 // The protocol's ConnectionMade has run when CreateConnection returns. A
-// panic in it aborts the connection and is returned as a *PanicError.
+// panic in it aborts the connection and is returned as a *[PanicError].
 //
-// Options: ConnectTimeout, LocalAddr, HappyEyeballsDelay, KeepAlive.
-// Errors are *net.OpError values wrapping the syscall error, so
-// errors.Is(err, syscall.ECONNREFUSED) works; when several addresses
+// Options: [ConnectTimeout], [LocalAddr], [HappyEyeballsDelay], [KeepAlive].
+// Errors are *[net.OpError] values wrapping the syscall error, so
+// errors.Is(err, [syscall.ECONNREFUSED]) works; when several addresses
 // failed, their errors are joined.
 //
-// Cancellation: CreateConnection returns an error matching ErrCancelled;
+// Cancellation: CreateConnection returns an error matching [ErrCancelled];
 // the sockets of the attempts in progress are closed and no protocol is
 // made.
 func CreateConnection[P Protocol](t *Task, factory func() P, network, address string, opts ...NetOption) (*SocketTransport, P, error) {
@@ -46,7 +46,7 @@ func CreateConnection[P Protocol](t *Task, factory func() P, network, address st
 }
 
 // CreateUnixConnection connects to the Unix-domain stream socket at path
-// (asyncio's loop.create_unix_connection). See CreateConnection.
+// (asyncio's loop.create_unix_connection). See [CreateConnection].
 //
 // Cancellation: as for CreateConnection.
 func CreateUnixConnection[P Protocol](t *Task, factory func() P, path string, opts ...NetOption) (*SocketTransport, P, error) {
@@ -60,7 +60,7 @@ func CreateUnixConnection[P Protocol](t *Task, factory func() P, path string, op
 // protocol's ConnectionMade has run when ConnectAccepted returns. Call it
 // from the loop's goroutine; it does not suspend.
 //
-// To adopt a *net.TCPConn or *net.UnixConn, take a duplicate of its fd
+// To adopt a *[net.TCPConn] or *[net.UnixConn], take a duplicate of its fd
 // with its File method and close the original.
 func ConnectAccepted[P Protocol](l *Loop, factory func() P, fd int) (*SocketTransport, P, error) {
 	var zero P

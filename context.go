@@ -21,22 +21,22 @@ type taskContext struct {
 	rootCancel context.CancelCauseFunc
 }
 
-// Context returns a context.Context for the work the task is doing now,
-// for Go libraries that take one: code run with ToThread, a database
+// Context returns a [context.Context] for the work the task is doing now,
+// for Go libraries that take one: code run with [ToThread], a database
 // driver, an HTTP client on another goroutine. It is cancelled
 //
-//   - when the task is cancelled (Task.Cancel, or the context given with
+//   - when the task is cancelled ([Task.Cancel], or the context given with
 //     WithContext or RunContext is done);
-//   - when a cancel scope the task is in is cancelled: a Timeout or
+//   - when a cancel scope the task is in is cancelled: a [Timeout] or
 //     TimeoutAt whose deadline passed, a Scope cancelled with Cancel, the
 //     task group or join set the task belongs to aborting;
 //   - when the task finishes, or the scope it was taken in is left.
 //
-// context.Cause tells which: an error matching ErrCancelled, one matching
-// ErrTimeout for a deadline, or one saying the task finished or the scope
-// was left. Inside Shielded, the context is cancelled only by Task.Cancel
+// [context.Cause] tells which: an error matching [ErrCancelled], one matching
+// [ErrTimeout] for a deadline, or one saying the task finished or the scope
+// was left. Inside [Shielded], the context is cancelled only by Task.Cancel
 // and the end of the task. It carries the values of the context given
-// with WithContext or RunContext; a task started into a task group or a
+// with [WithContext] or [RunContext]; a task started into a task group or a
 // join set carries the values of the context of the task that made it.
 //
 // A context cannot be un-cancelled: a task that refuses a cancellation
@@ -157,7 +157,7 @@ func (s *CancelScope) ctxCause() error {
 
 // WithContext ties the new task to ctx: the task's Context carries ctx's
 // values and is cancelled with it, and when ctx is done the task is
-// cancelled (Task.Cancel, with the context's cause as the message). If
+// cancelled ([Task.Cancel], with the context's cause as the message). If
 // ctx is done already, the task never runs and ends cancelled. The watch
 // on ctx ends with the task.
 func WithContext(ctx context.Context) TaskOption {
@@ -196,11 +196,11 @@ func ctxCancelMsg(ctx context.Context) string {
 	return "context done: " + context.Cause(ctx).Error()
 }
 
-// RunContext is Run with a context: main's task is tied to ctx as with
-// WithContext, so when ctx is done the main task is cancelled (and main
+// RunContext is [Run] with a context: main's task is tied to ctx as with
+// [WithContext], so when ctx is done the main task is cancelled (and main
 // does not run at all if ctx is done already). When that ends main with
-// a cancellation, RunContext returns an error matching ErrCancelled and
-// ctx's cause (context.Canceled or context.DeadlineExceeded, or the cause
+// a cancellation, RunContext returns an error matching [ErrCancelled] and
+// ctx's cause ([context.Canceled] or [context.DeadlineExceeded], or the cause
 // given to a CancelCauseFunc).
 func RunContext(ctx context.Context, main func(t *Task) error, opts ...Option) error {
 	err := Run(func(t *Task) error {

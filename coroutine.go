@@ -125,63 +125,6 @@ func (w *worker) runFreshTasks() {
 	}
 }
 
-// nextToResume pops the ready queue's front while it is a step of a task,
-// returning that task, or nil when the front is anything else (a
-// callback, or nothing is ready). At the end of a pass it begins the next
-// one (passHead), so that tasks that keep waking each other hand control
-// around without the loop's goroutine. Steps that would do nothing (the
-// task is done or already running) are dropped on the way, as runReady
-// would. Debug mode, which times each step, never hands off.
-func (l *Loop) nextToResume() *Task {
-	for l.debug == nil && l.ready.len() > 0 {
-		if l.passLeft == 0 && !l.passHead() {
-			return nil
-		}
-		var t *Task
-		switch it := l.ready.peek().(type) {
-		case *Task:
-			t = it
-		case *Handle:
-			if it.task == nil && !it.Cancelled() {
-				return nil // a callback: the loop runs it
-			}
-			it.run() // dropped if cancelled; a sleeping task's timer queues its step
-		default:
-			return nil
-		}
-		l.ready.pop()
-		l.passLeft--
-		if t != nil && t.fut.state == statePending && (!t.started || t.parked) {
-			return t
-		}
-	}
-	return nil
-}
-
-// nextIfChained is nextToResume for a worker whose task suspends: only a
-// worker the loop's pass resumed may go on to the pass's next task.
-func (w *worker) nextIfChained() *Task {
-	if !w.chain {
-		return nil
-	}
-	return w.l.nextToResume()
-}
-
-// resume hands control from the goroutine me to task t (fresh or
-// suspended) as the loop's pass would resume it: t may go on to the next
-// task itself.
-func (l *Loop) resume(me *worker, t *Task) {
-	t.started, t.parked = true, false
-	w := t.worker
-	if w == nil {
-		w = l.getWorker()
-		w.task, t.worker = t, w
-	}
-	w.returnTo, w.chain = l.home, true
-	l.current = t
-	l.switchTo(me, w)
-}
-
 // switchTo hands control from the running goroutine me to the goroutine
 // of to, parked in a slot, and returns when some goroutine switches back
 // to me.

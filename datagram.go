@@ -22,7 +22,7 @@ type DatagramTransport interface {
 	// never blocks: a datagram the kernel cannot take now is copied and
 	// sent when the socket becomes writable. A send error is returned
 	// and also passed to the protocol's ErrorReceived; it does not close
-	// the endpoint. SendTo returns ErrTransportClosed on a closing
+	// the endpoint. SendTo returns [ErrTransportClosed] on a closing
 	// endpoint.
 	SendTo(data []byte, addr netip.AddrPort) error
 
@@ -34,8 +34,8 @@ type DatagramTransport interface {
 	WriteBufferSize() int
 }
 
-// UDPTransport is the DatagramTransport of a UDP socket, made by
-// CreateDatagramEndpoint (asyncio's _SelectorDatagramTransport). Its
+// UDPTransport is the [DatagramTransport] of a UDP socket, made by
+// [CreateDatagramEndpoint] (asyncio's _SelectorDatagramTransport). Its
 // methods are called from the loop's goroutine.
 type UDPTransport struct {
 	fdTransport
@@ -67,14 +67,14 @@ var _ DatagramTransport = (*UDPTransport)(nil)
 // connects, and then sends with a zero address and receives only from
 // that peer. Host names are resolved on the loop's executor.
 //
-// Options: ReusePort, AllowBroadcast. ReuseAddress is ignored: SO_REUSEADDR
+// Options: [ReusePort], [AllowBroadcast]. [ReuseAddress] is ignored: SO_REUSEADDR
 // on UDP lets other processes steal datagrams, which is why asyncio
 // dropped it.
 //
 // The protocol's ConnectionMade has run when it returns.
 //
 // Cancellation: while a host name is being resolved, it returns an error
-// matching ErrCancelled and nothing is left open.
+// matching [ErrCancelled] and nothing is left open.
 func CreateDatagramEndpoint[P DatagramProtocol](t *Task, factory func() P, network, local, remote string, opts ...NetOption) (*UDPTransport, P, error) {
 	t.checkRunning("CreateDatagramEndpoint")
 	var zero P
@@ -193,7 +193,7 @@ func (t *UDPTransport) Protocol() DatagramProtocol { return t.proto }
 // SetProtocol switches the protocol that receives the events from now on.
 func (t *UDPTransport) SetProtocol(p DatagramProtocol) { t.proto = p }
 
-// LocalAddr returns the address the socket is bound to (a *net.UDPAddr),
+// LocalAddr returns the address the socket is bound to (a *[net.UDPAddr]),
 // cached on first use.
 func (t *UDPTransport) LocalAddr() net.Addr {
 	if t.laddr == nil && t.pfd.fd >= 0 {
@@ -210,7 +210,7 @@ func (t *UDPTransport) RemoteAddr() net.Addr {
 	return net.UDPAddrFromAddrPort(t.remote)
 }
 
-// ExtraInfo returns "peername", "sockname" (net.Addr), "socket" or "fd"
+// ExtraInfo returns "peername", "sockname" ([net.Addr]), "socket" or "fd"
 // (int); nil otherwise (asyncio's get_extra_info).
 func (t *UDPTransport) ExtraInfo(name string) any {
 	return t.extraInfo(name, t.LocalAddr, t.RemoteAddr)
@@ -219,7 +219,7 @@ func (t *UDPTransport) ExtraInfo(name string) any {
 // WriteBufferSize returns the bytes of the datagrams queued, not yet sent.
 func (t *UDPTransport) WriteBufferSize() int { return t.qbytes }
 
-// SendTo sends one datagram (see DatagramTransport.SendTo).
+// SendTo sends one datagram (see [DatagramTransport.SendTo]).
 func (t *UDPTransport) SendTo(data []byte, addr netip.AddrPort) error {
 	if t.flags&fClosing != 0 {
 		return ErrTransportClosed

@@ -5,18 +5,18 @@
 //
 // # The model
 //
-// A Loop runs on one goroutine and does one thing at a time: a callback, a
+// A [Loop] runs on one goroutine and does one thing at a time: a callback, a
 // step of a task, or the handling of an IO readiness. Nothing on a loop
 // runs in parallel with anything else on it, so state shared by its tasks
 // and callbacks needs no mutex; the places where other work can run are
-// exactly the calls that take a *Task, which are the suspension points.
+// exactly the calls that take a *[Task], which are the suspension points.
 //
 // A task is a function of the form
 //
 //	func(t *aio.Task) (T, error)
 //
-// started with Spawn (from another task) or CreateTask (from anywhere on
-// the loop's goroutine). It runs in a pooled coroutine (iter.Pull), so a
+// started with [Spawn] (from another task) or [CreateTask] (from anywhere on
+// the loop's goroutine). It runs in a pooled coroutine ([iter.Pull]), so a
 // switch is a direct goroutine handoff in the runtime: a task that
 // suspends hands control straight to the next task in the loop's order
 // (one switch, no trip through the loop's goroutine), a task that
@@ -24,7 +24,7 @@
 // with nothing else ready costs none at all. The *Task
 // argument plays the part of Python's async: a function that may suspend
 // takes it as its first parameter, the way cancellable work takes a
-// context.Context, and passes it on to Await, Sleep and the like.
+// [context.Context], and passes it on to [Await], [Sleep] and the like.
 //
 //	func say(t *aio.Task, delay time.Duration, what string) (string, error) {
 //		if err := aio.Sleep(t, delay); err != nil {
@@ -46,8 +46,8 @@
 //
 // # Cancellation
 //
-// Task.Cancel makes the await the task is suspended in (or its next one)
-// return an error matching ErrCancelled. Returning that error ends the
+// [Task.Cancel] makes the await the task is suspended in (or its next one)
+// return an error matching [ErrCancelled]. Returning that error ends the
 // task as cancelled; carrying on refuses the cancellation, as catching
 // asyncio.CancelledError does. Every function that suspends documents, in
 // a "Cancellation:" paragraph, what happens when the task is cancelled
@@ -61,8 +61,8 @@
 // switching, never alongside anything else of the loop: one thing at a
 // time is the rule that matters, not the goroutine's identity.)
 // From any other goroutine, use CallSoonThreadsafe and
-// RunCoroutineThreadsafe; blocking work goes the other way through
-// ToThread. Debug mode (the Debug option or AIODEBUG=1) reports calls from
+// [RunCoroutineThreadsafe]; blocking work goes the other way through
+// [ToThread]. Debug mode (the [Debug] option or AIODEBUG=1) reports calls from
 // the wrong goroutine and callbacks slower than 100 ms.
 //
 // # Order of callbacks
@@ -80,8 +80,8 @@
 //
 // # Time
 //
-// Loop.Time is a monotonic clock; CallLater, CallAt and Sleep use it. With
-// the VirtualClock option the clock jumps to the next timer whenever the
+// [Loop.Time] is a monotonic clock; CallLater, CallAt and Sleep use it. With
+// the [VirtualClock] option the clock jumps to the next timer whenever the
 // loop would otherwise wait: tests of timing logic run instantly and the
 // same way every time.
 package aio

@@ -13,7 +13,7 @@ type Event struct {
 // already (asyncio's Event.wait).
 //
 // Cancellation: if t is cancelled while it waits, Wait returns an error
-// matching ErrCancelled. If Set had already woken t, the event stays set
+// matching [ErrCancelled]. If Set had already woken t, the event stays set
 // for everyone else: nothing is lost.
 func (e *Event) Wait(t *Task) error {
 	if e.set {

@@ -44,7 +44,7 @@ func (l *Loop) CallExceptionHandler(c ExceptionContext) {
 	l.handler(l, c)
 }
 
-// DefaultExceptionHandler logs c with the loop's logger (see WithLogger).
+// DefaultExceptionHandler logs c with the loop's logger (see [WithLogger]).
 // A custom handler may call it to keep the default report.
 func (l *Loop) DefaultExceptionHandler(c ExceptionContext) {
 	attrs := []any{}

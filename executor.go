@@ -7,7 +7,7 @@ import (
 )
 
 // Executor runs blocking functions on a bounded pool of goroutines
-// (concurrent.futures.ThreadPoolExecutor for RunInExecutor). Goroutines
+// (concurrent.futures.ThreadPoolExecutor for [RunInExecutor]). Goroutines
 // are started as work arrives, up to the bound; further work queues. An
 // Executor may be used from any goroutine.
 type Executor struct {
@@ -36,7 +36,7 @@ func NewExecutor(max int) *Executor {
 func defaultExecutorSize() int { return max(32, 4*runtime.GOMAXPROCS(0)) }
 
 // Submit queues fn to run on one of the executor's goroutines. It returns
-// ErrExecutorShutdown after Shutdown.
+// [ErrExecutorShutdown] after Shutdown.
 func (e *Executor) Submit(fn func()) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -87,7 +87,7 @@ func (e *Executor) Shutdown(wait bool) bool { return e.ShutdownTimeout(wait, NoT
 
 // ShutdownTimeout is Shutdown with a bound on the wait: with wait, it
 // returns true once every goroutine has finished, or false after timeout
-// of real time. A timeout <= 0 does not wait, NoTimeout waits as long as
+// of real time. A timeout <= 0 does not wait, [NoTimeout] waits as long as
 // it takes (the rule of every timeout in aio).
 func (e *Executor) ShutdownTimeout(wait bool, timeout time.Duration) bool {
 	e.mu.Lock()
@@ -115,7 +115,7 @@ func (e *Executor) ShutdownTimeout(wait bool, timeout time.Duration) bool {
 }
 
 // DefaultExecutor returns the loop's default executor, made on first use
-// with the size set by ExecutorSize.
+// with the size set by [ExecutorSize].
 func (l *Loop) DefaultExecutor() *Executor {
 	if l.executor == nil {
 		n := l.cfg.executorSize
@@ -130,16 +130,16 @@ func (l *Loop) DefaultExecutor() *Executor {
 // ToThread runs fn on the loop's default executor and suspends t until it
 // returns (asyncio.to_thread). This is how blocking work — file IO, DNS,
 // CPU-heavy code — runs without stalling the loop, and in parallel for
-// real. A panic in fn becomes a *PanicError.
+// real. A panic in fn becomes a *[PanicError].
 //
 // Cancellation: if t is cancelled while fn runs, ToThread returns an error
-// matching ErrCancelled at once; fn cannot be interrupted, finishes in the
+// matching [ErrCancelled] at once; fn cannot be interrupted, finishes in the
 // background, and its result is dropped.
 func ToThread[T any](t *Task, fn func() (T, error)) (T, error) {
 	return RunInExecutor(t, nil, fn)
 }
 
-// RunInExecutor is ToThread on a given executor; nil means the loop's
+// RunInExecutor is [ToThread] on a given executor; nil means the loop's
 // default (asyncio's loop.run_in_executor).
 //
 // Cancellation: as for ToThread.

@@ -21,8 +21,8 @@ const fileBufferSize = 64 << 10
 // File is an open file whose operations run on the loop's default
 // executor, so that a task reading or writing it never stalls the loop
 // (aiofiles' async file object). Its methods mirror [os.File]'s and take
-// the task that waits; errors are the *fs.PathError values os returns
-// (errors.Is(err, fs.ErrNotExist) works).
+// the task that waits; errors are the *[fs.PathError] values os returns
+// (errors.Is(err, [fs.ErrNotExist]) works).
 //
 // Reads are buffered ([bufio.Reader], 64 KiB): a read that the buffer can
 // serve returns without a round trip to the executor, and one that cannot
@@ -34,7 +34,7 @@ const fileBufferSize = 64 << 10
 // at a time: an operation started while another is in flight waits for
 // it, in FIFO order, as aiofiles' calls queue on its thread pool. So tasks
 // may share a File without a data race, although interleaving their
-// reads or writes is as meaningful as it would be with os.File.
+// reads or writes is as meaningful as it would be with [os.File].
 type File struct {
 	f    *os.File
 	name string
@@ -48,10 +48,10 @@ type File struct {
 }
 
 // OpenFile opens the named file with the given flag and permissions on
-// the executor (os.OpenFile; aiofiles.open). Opening a FIFO blocks there,
+// the executor ([os.OpenFile]; aiofiles.open). Opening a FIFO blocks there,
 // not on the loop, until its other end is opened.
 //
-// Cancellation: OpenFile returns an error matching ErrCancelled at once.
+// Cancellation: OpenFile returns an error matching [ErrCancelled] at once.
 // If the open had not started yet it never runs; if it was running, the
 // file it opens is closed as soon as the open ends.
 func OpenFile(t *Task, name string, flag int, perm fs.FileMode) (*File, error) {
@@ -71,15 +71,15 @@ func closeOrphan(f *os.File, err error) {
 	}
 }
 
-// Open opens the named file for reading (os.Open; aiofiles.open(name)).
+// Open opens the named file for reading ([os.Open]; aiofiles.open(name)).
 //
-// Cancellation: as for OpenFile.
+// Cancellation: as for [OpenFile].
 func Open(t *Task, name string) (*File, error) { return OpenFile(t, name, os.O_RDONLY, 0) }
 
 // Create creates or truncates the named file for reading and writing,
-// mode 0666 before umask (os.Create; aiofiles.open(name, "w+")).
+// mode 0666 before umask ([os.Create]; aiofiles.open(name, "w+")).
 //
-// Cancellation: as for OpenFile.
+// Cancellation: as for [OpenFile].
 func Create(t *Task, name string) (*File, error) {
 	return OpenFile(t, name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o666)
 }
@@ -87,13 +87,13 @@ func Create(t *Task, name string) (*File, error) {
 // Name returns the name the file was opened with.
 func (f *File) Name() string { return f.name }
 
-// Read reads up to len(p) bytes into p (io.Reader's contract; at the end
-// of the file it returns 0, io.EOF). Bytes already buffered are returned
+// Read reads up to len(p) bytes into p ([io.Reader]'s contract; at the end
+// of the file it returns 0, [io.EOF]). Bytes already buffered are returned
 // without suspending; otherwise one round trip fills the buffer, so a
 // Read returns at most 64 KiB. p is written only on the loop's goroutine,
 // after the round trip: it is never written once Read has returned.
 //
-// Cancellation: Read returns an error matching ErrCancelled at once. A
+// Cancellation: Read returns an error matching [ErrCancelled] at once. A
 // read that was running on the executor finishes there and its bytes stay
 // in the buffer, so the next Read returns them: nothing is lost.
 func (f *File) Read(t *Task, p []byte) (int, error) {
@@ -122,9 +122,9 @@ func (f *File) fill() (struct{}, error) {
 }
 
 // ReadAll reads from the current position to the end of the file in one
-// round trip (io.ReadAll; aiofiles' f.read()). It returns a new slice.
+// round trip ([io.ReadAll]; aiofiles' f.read()). It returns a new slice.
 //
-// Cancellation: ReadAll returns an error matching ErrCancelled at once; a
+// Cancellation: ReadAll returns an error matching [ErrCancelled] at once; a
 // read running on the executor finishes there, its bytes are dropped and
 // the file position is at the end (asyncio.to_thread's rule).
 func (f *File) ReadAll(t *Task) ([]byte, error) {
@@ -133,12 +133,12 @@ func (f *File) ReadAll(t *Task) ([]byte, error) {
 
 // ReadLine reads one line, with its '\n' as Python's readline keeps it.
 // The last line of a file that does not end in '\n' is returned without
-// one; after it, ReadLine returns "", io.EOF. Bytes are not decoded nor
+// one; after it, ReadLine returns "", [io.EOF]. Bytes are not decoded nor
 // newlines translated ("\r\n" stays): a Go string holds the file's bytes.
 // A line already in the buffer costs no round trip; otherwise one round
 // trip reads the line and fills the buffer behind it.
 //
-// Cancellation: ReadLine returns an error matching ErrCancelled at once;
+// Cancellation: ReadLine returns an error matching [ErrCancelled] at once;
 // a read running on the executor finishes there and the line it read is
 // dropped (asyncio.to_thread's rule), though what it buffered beyond the
 // line is kept.
@@ -187,11 +187,11 @@ func (f *File) Lines(t *Task) iter.Seq2[string, error] {
 	}
 }
 
-// Write writes p at the current position in one round trip (os.File's
+// Write writes p at the current position in one round trip ([os.File]'s
 // Write). Write copies p first, so the caller may reuse it as soon as
 // Write returns, even cancelled.
 //
-// Cancellation: Write returns an error matching ErrCancelled at once. A
+// Cancellation: Write returns an error matching [ErrCancelled] at once. A
 // write that had not started never happens; one that was running finishes
 // and the file position is after it.
 func (f *File) Write(t *Task, p []byte) (int, error) {
@@ -237,12 +237,12 @@ func (f *File) unread() error {
 	return nil
 }
 
-// Seek sets the position of the next read or write (os.File's Seek;
-// whence is io.SeekStart, io.SeekCurrent or io.SeekEnd) and returns the
+// Seek sets the position of the next read or write ([os.File]'s Seek;
+// whence is [io.SeekStart], [io.SeekCurrent] or [io.SeekEnd]) and returns the
 // new offset; the read buffer is dropped. Seek(t, 0, io.SeekCurrent)
 // returns the position the next Read reads from.
 //
-// Cancellation: Seek returns an error matching ErrCancelled at once; a
+// Cancellation: Seek returns an error matching [ErrCancelled] at once; a
 // seek that was running finishes.
 func (f *File) Seek(t *Task, offset int64, whence int) (int64, error) {
 	return fileOp(t, f, "seek", func() (int64, error) {
@@ -253,7 +253,7 @@ func (f *File) Seek(t *Task, offset int64, whence int) (int64, error) {
 	})
 }
 
-// Stat returns the file's FileInfo (os.File's Stat; aiofiles' os.fstat).
+// Stat returns the file's FileInfo ([os.File]'s Stat; aiofiles' os.fstat).
 //
 // Cancellation: as for Seek.
 func (f *File) Stat(t *Task) (fs.FileInfo, error) {
@@ -261,7 +261,7 @@ func (f *File) Stat(t *Task) (fs.FileInfo, error) {
 }
 
 // Truncate changes the size of the file; the position does not move
-// (os.File's Truncate).
+// ([os.File]'s Truncate).
 //
 // Cancellation: as for Seek.
 func (f *File) Truncate(t *Task, size int64) error {
@@ -273,19 +273,19 @@ func (f *File) Truncate(t *Task, size int64) error {
 	})
 }
 
-// Sync commits the file's contents to stable storage (fsync; os.File's
+// Sync commits the file's contents to stable storage (fsync; [os.File]'s
 // Sync, Python's os.fsync). Writes need no flush before it: they are not
 // buffered.
 //
 // Cancellation: as for Seek.
 func (f *File) Sync(t *Task) error { return f.do(t, "sync", f.f.Sync) }
 
-// Close closes the file, after the operation in flight (os.File's Close;
+// Close closes the file, after the operation in flight ([os.File]'s Close;
 // aiofiles' close, or leaving async with). Operations queued behind Close
-// and later ones return an error matching fs.ErrClosed, as does a second
+// and later ones return an error matching [fs.ErrClosed], as does a second
 // Close.
 //
-// Cancellation: Close returns an error matching ErrCancelled at once, but
+// Cancellation: Close returns an error matching [ErrCancelled] at once, but
 // the file is still closed once the operation in flight has ended (Close
 // runs as a shielded task); an error from that close is then reported to
 // the loop's exception handler as never retrieved.

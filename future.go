@@ -7,7 +7,7 @@ import (
 
 // Future is a result that will be set later: a value of type T or an
 // error, or a cancellation (asyncio.Future). A task's result is a Future
-// too: Spawn returns one, and cancelling it cancels the task.
+// too: [Spawn] returns one, and cancelling it cancels the task.
 //
 // A Future belongs to one loop and is used from that loop's goroutine.
 // Its done callbacks are scheduled on the loop when it completes, never
@@ -18,7 +18,7 @@ type Future[T any] struct {
 }
 
 // Awaitable is anything a task can wait for: every *Future[T]. It lets
-// functions such as Wait and Gather take futures of mixed types.
+// functions such as [Wait] and [Gather] take futures of mixed types.
 type Awaitable interface {
 	base() *future
 }
@@ -132,7 +132,7 @@ func (f *future) Err() error {
 
 // Result returns the value and error the future completed with (asyncio's
 // Future.result). A cancelled future returns an error matching
-// ErrCancelled; a pending one returns ErrInvalidState.
+// [ErrCancelled]; a pending one returns [ErrInvalidState].
 func (f *Future[T]) Result() (T, error) {
 	if err := f.Err(); err != nil {
 		var zero T
@@ -142,11 +142,11 @@ func (f *Future[T]) Result() (T, error) {
 }
 
 // ResultAny is Result with the value as an interface, for code that
-// handles futures of mixed types through Awaitable.
+// handles futures of mixed types through [Awaitable].
 func (f *Future[T]) ResultAny() (any, error) { return f.Result() }
 
 // SetResult completes the future with v and schedules its callbacks. It
-// returns ErrInvalidState if the future is already done. A task's future
+// returns [ErrInvalidState] if the future is already done. A task's future
 // cannot be set from outside.
 func (f *Future[T]) SetResult(v T) error {
 	if err := f.settable(); err != nil {

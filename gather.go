@@ -5,7 +5,7 @@ import (
 )
 
 // Result is the outcome of one future in a settled gather: its value, or
-// its error (an error matching ErrCancelled for a cancelled future).
+// its error (an error matching [ErrCancelled] for a cancelled future).
 type Result[T any] struct {
 	Value T
 	Err   error
@@ -18,13 +18,13 @@ type Result[T any] struct {
 // As soon as one future fails, Gather returns its error; the others are
 // not cancelled and keep running (asyncio's default,
 // return_exceptions=False). A future cancelled on its own counts as
-// failed: Gather returns an error matching ErrCancelled, and the others
+// failed: Gather returns an error matching [ErrCancelled], and the others
 // go on. Gather of no futures returns an empty slice at once.
 //
 // Cancellation: if t is cancelled while it waits, every future still
 // running is cancelled, and Gather returns an error matching ErrCancelled
 // once the first of them has ended cancelled (as asyncio does: the
-// others may still be finishing). Use GatherFuture to cancel a gather as
+// others may still be finishing). Use [GatherFuture] to cancel a gather as
 // a group without cancelling the task that awaits it.
 func Gather[T any](t *Task, futs ...*Future[T]) ([]T, error) {
 	return Await(t, GatherFuture(t.fut.loop, futs...))
@@ -37,13 +37,13 @@ func Gather[T any](t *Task, futs ...*Future[T]) ([]T, error) {
 //
 // Cancellation: if t is cancelled while it waits, every future still
 // running is cancelled; GatherSettled waits until all of them are done
-// and returns an error matching ErrCancelled.
+// and returns an error matching [ErrCancelled].
 func GatherSettled[T any](t *Task, futs ...*Future[T]) ([]Result[T], error) {
 	return Await(t, GatherSettledFuture(t.fut.loop, futs...))
 }
 
-// GatherAny is Gather for awaitables of mixed types: it returns their
-// values as interfaces, in argument order. Any Awaitable that is not a
+// GatherAny is [Gather] for awaitables of mixed types: it returns their
+// values as interfaces, in argument order. Any [Awaitable] that is not a
 // *Future[T] contributes a nil value.
 //
 // Cancellation: as for Gather.
@@ -51,7 +51,7 @@ func GatherAny(t *Task, aws ...Awaitable) ([]any, error) {
 	return Await(t, GatherAnyFuture(t.fut.loop, aws...))
 }
 
-// GatherAnySettled is GatherSettled for awaitables of mixed types.
+// GatherAnySettled is [GatherSettled] for awaitables of mixed types.
 //
 // Cancellation: as for GatherSettled.
 func GatherAnySettled(t *Task, aws ...Awaitable) ([]Result[any], error) {
@@ -60,9 +60,9 @@ func GatherAnySettled(t *Task, aws ...Awaitable) ([]Result[any], error) {
 
 // GatherFuture returns a future of the gather of futs, the object that
 // asyncio.gather returns: await it later, add callbacks, or cancel it.
-// Its results and errors are those of Gather. Cancelling it cancels every
+// Its results and errors are those of [Gather]. Cancelling it cancels every
 // future in futs that is not done yet (and reports false if there was
-// none); it then completes with an error matching ErrCancelled when the
+// none); it then completes with an error matching [ErrCancelled] when the
 // first of them ends cancelled. It is not itself "cancelled" in the
 // sense of Cancelled(), as in asyncio: it completes with that error.
 //
@@ -83,9 +83,9 @@ func GatherFuture[T any](l *Loop, futs ...*Future[T]) *Future[[]T] {
 	return outer
 }
 
-// GatherSettledFuture is GatherFuture for GatherSettled: a future of all
+// GatherSettledFuture is [GatherFuture] for [GatherSettled]: a future of all
 // the outcomes. Cancelling it cancels the futures not done yet; it
-// completes with an error matching ErrCancelled once all are done.
+// completes with an error matching [ErrCancelled] once all are done.
 func GatherSettledFuture[T any](l *Loop, futs ...*Future[T]) *Future[[]Result[T]] {
 	outer := NewFuture[[]Result[T]](l)
 	children := make([]*future, len(futs))
@@ -102,7 +102,7 @@ func GatherSettledFuture[T any](l *Loop, futs ...*Future[T]) *Future[[]Result[T]
 	return outer
 }
 
-// GatherAnyFuture is GatherFuture for awaitables of mixed types.
+// GatherAnyFuture is [GatherFuture] for awaitables of mixed types.
 func GatherAnyFuture(l *Loop, aws ...Awaitable) *Future[[]any] {
 	outer := NewFuture[[]any](l)
 	children := make([]*future, len(aws))
@@ -119,7 +119,7 @@ func GatherAnyFuture(l *Loop, aws ...Awaitable) *Future[[]any] {
 	return outer
 }
 
-// GatherAnySettledFuture is GatherSettledFuture for awaitables of mixed
+// GatherAnySettledFuture is [GatherSettledFuture] for awaitables of mixed
 // types.
 func GatherAnySettledFuture(l *Loop, aws ...Awaitable) *Future[[]Result[any]] {
 	outer := NewFuture[[]Result[any]](l)

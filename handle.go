@@ -68,7 +68,7 @@ func (h *Handle) wakeTask() {
 // Cancelled reports whether Cancel was called.
 func (h *Handle) Cancelled() bool { return h.state.Load()&handleCancelled != 0 }
 
-// When returns the loop time (see Loop.Time) at which a timer handle is due.
+// When returns the loop time (see [Loop.Time]) at which a timer handle is due.
 // It is zero for handles from CallSoon.
 func (h *Handle) When() time.Duration { return h.when }
 

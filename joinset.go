@@ -4,7 +4,7 @@ import (
 	"errors"
 )
 
-// ErrJoinSetEmpty is returned by JoinSet.JoinNext when the set has no
+// ErrJoinSetEmpty is returned by [JoinSet.JoinNext] when the set has no
 // tasks left.
 var ErrJoinSetEmpty = errors.New("aio: join set is empty")
 
@@ -19,7 +19,7 @@ var ErrJoinSetEmpty = errors.New("aio: join set is empty")
 //	defer set.Shutdown(t)
 //
 // The tasks run inside the set's own cancel scope, so AbortAll's
-// cancellation is level-triggered for them (see CancelScope).
+// cancellation is level-triggered for them (see [CancelScope]).
 //
 // A JoinSet is used from its loop's goroutine.
 type JoinSet[T any] struct {
@@ -73,13 +73,13 @@ func (s *JoinSet[T]) Len() int { return s.n + len(s.done) }
 
 // JoinNext waits until a task of the set is done, takes it out of the set
 // and returns its future, done: read the task's outcome with Result. It
-// returns ErrJoinSetEmpty when the set has no tasks (tokio's join_next
+// returns [ErrJoinSetEmpty] when the set has no tasks (tokio's join_next
 // returning None).
 //
-// Cancellation: if t is cancelled while it waits (Task.Cancel, or an
+// Cancellation: if t is cancelled while it waits ([Task.Cancel], or an
 // enclosing scope), the set is aborted: every task in it is cancelled and
 // JoinNext waits for all of them to finish, then returns an error
-// matching ErrCancelled. The finished tasks stay in the set for
+// matching [ErrCancelled]. The finished tasks stay in the set for
 // TryJoinNext.
 func (s *JoinSet[T]) JoinNext(t *Task) (*Future[T], error) {
 	t.checkRunning("JoinNext")
@@ -119,7 +119,7 @@ func (s *JoinSet[T]) pop() *Future[T] {
 
 // AbortAll cancels every task in the set without waiting for them (tokio's
 // abort_all). The cancellation is level-triggered: every further await of
-// those tasks returns an error matching ErrCancelled. The set can be
+// those tasks returns an error matching [ErrCancelled]. The set can be
 // used again afterwards: tasks spawned later are not affected.
 func (s *JoinSet[T]) AbortAll() {
 	old := s.scope
@@ -134,8 +134,8 @@ func (s *JoinSet[T]) AbortAll() {
 // before they run. Defer it where the set is made.
 //
 // Cancellation: the wait is shielded from enclosing cancel scopes; a
-// Task.Cancel of t while it waits is remembered, the wait goes on, and
-// Shutdown returns an error matching ErrCancelled at the end.
+// [Task.Cancel] of t while it waits is remembered, the wait goes on, and
+// Shutdown returns an error matching [ErrCancelled] at the end.
 func (s *JoinSet[T]) Shutdown(t *Task) error {
 	t.checkRunning("Shutdown")
 	s.closed = true

@@ -8,7 +8,7 @@ package aio
 //
 // Tasks on one loop never run in parallel, so a Lock is needed only to
 // keep others out of a region that suspends (awaits) in the middle.
-// It is used from its loop's goroutine; it is not a sync.Mutex for
+// It is used from its loop's goroutine; it is not a [sync.Mutex] for
 // goroutines.
 type Lock struct {
 	locked  bool
@@ -25,7 +25,7 @@ type Lock struct {
 //	defer mu.Release()
 //
 // Cancellation: if t is cancelled while it waits, Acquire returns an error
-// matching ErrCancelled and t does not hold the lock. If the lock had
+// matching [ErrCancelled] and t does not hold the lock. If the lock had
 // just been handed to t, it passes on to the next waiter: a cancelled
 // waiter never leaks the lock nor loses a wake-up.
 func (l *Lock) Acquire(t *Task) error {

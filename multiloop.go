@@ -16,12 +16,12 @@ import (
 // goroutine with its own SO_REUSEPORT listening socket on the same port:
 // the kernel spreads the connections over the loops, and the loops share
 // nothing (Python's "one process per core, one loop each", without the
-// processes). Made by ServeMultiLoop; stopped by Close or Shutdown, which
+// processes). Made by [ServeMultiLoop]; stopped by Close or Shutdown, which
 // let the work they cancel unwind before the loops stop.
 //
 // Its methods may be called from any goroutine, except that Close and
 // Shutdown wait for the loops to exit: from a loop's goroutine they
-// return ErrOnLoop.
+// return [ErrOnLoop].
 type MultiServer struct {
 	loops   []*Loop
 	servers []*Server // servers[i] belongs to loops[i]
@@ -33,18 +33,18 @@ type MultiServer struct {
 	stops []*loopStop // by loop, made by the first Close or Shutdown
 }
 
-// ServeMultiLoop serves address on N loops (N is the Loops option, or
+// ServeMultiLoop serves address on N loops (N is the [Loops] option, or
 // GOMAXPROCS), each running on its own goroutine, locked to an OS thread
-// with the LockOSThread option. network is "tcp", "tcp4" or "tcp6"; each
+// with the [LockOSThread] option. network is "tcp", "tcp4" or "tcp6"; each
 // loop gets its own listening socket with SO_REUSEPORT on the same port
 // (port 0 picks one for all). factory is called on the loop that accepted
 // the connection, so a protocol only ever sees its own loop. The other
-// options are those of CreateServer, plus LoopOptions for the loops.
+// options are those of [CreateServer], plus [LoopOptions] for the loops.
 //
-// Only the loops of one MultiServer share the port: if another socket
+// Only the loops of one [MultiServer] share the port: if another socket
 // listens on it, with SO_REUSEPORT or not (a second process running the
 // same server, say), ServeMultiLoop fails with an error matching
-// syscall.EADDRINUSE rather than letting the kernel split the
+// [syscall.EADDRINUSE] rather than letting the kernel split the
 // connections between the two. It checks with a probe socket just before
 // its first listener binds; two servers started within microseconds of
 // each other can still both pass (docs/design.md, "Port exclusivity").
@@ -124,7 +124,7 @@ func (m *MultiServer) Addr() net.Addr { return m.addr }
 func (m *MultiServer) Loops() []*Loop { return m.loops }
 
 // Servers returns the server of each loop, in the order of Loops. A
-// Server is used from its own loop's goroutine only.
+// [Server] is used from its own loop's goroutine only.
 func (m *MultiServer) Servers() []*Server { return m.servers }
 
 // Done returns a channel closed once every loop has stopped and closed.
@@ -212,8 +212,8 @@ func (m *MultiServer) Close() error {
 }
 
 // Shutdown stops the server gracefully: every loop stops accepting and
-// runs Server.Shutdown, which asks each protocol that implements
-// IdleCloser to close when idle (its request in flight is answered
+// runs [Server.Shutdown], which asks each protocol that implements
+// [IdleCloser] to close when idle (its request in flight is answered
 // first) and closes every other connection after its buffered data is
 // sent, and waits for the connections to be gone. Then, as Close, it
 // cancels the tasks still running, lets them unwind, and stops the

@@ -1,6 +1,6 @@
 package aio
 
-// ServeMultiLoopPerLoop is ServeMultiLoop with one protocol factory per
+// ServeMultiLoopPerLoop is [ServeMultiLoop] with one protocol factory per
 // loop: setup is called once for each loop, on that loop's goroutine
 // before it serves, with the loop, and the factory it returns makes the
 // protocols of the connections that loop accepts. What lives per loop (a
@@ -9,9 +9,9 @@ package aio
 // they all run on that loop's goroutine. setup must not block; a panic
 // in it fails ServeMultiLoopPerLoop.
 //
-// The factories of CreateServer and CreateConnection need no such form:
-// they run on the loop of the task that calls them (Task.Loop), and a
-// protocol's transport knows its loop (BaseTransport.Loop).
+// The factories of [CreateServer] and [CreateConnection] need no such form:
+// they run on the loop of the task that calls them ([Task.Loop]), and a
+// protocol's transport knows its loop ([BaseTransport.Loop]).
 func ServeMultiLoopPerLoop[P Protocol](setup func(l *Loop) func() P, network, address string, opts ...NetOption) (*MultiServer, error) {
 	perLoop := func(c *netConfig) {
 		c.perLoop = func(l *Loop) func() Protocol {

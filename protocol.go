@@ -3,7 +3,7 @@ package aio
 import "net/netip"
 
 // Protocol receives the events of a stream connection: a TCP or Unix
-// socket made by CreateServer, CreateConnection or ConnectAccepted
+// socket made by [CreateServer], [CreateConnection] or [ConnectAccepted]
 // (asyncio.Protocol). The transport calls it on the loop's goroutine, in
 // this order:
 //
@@ -12,13 +12,13 @@ import "net/netip"
 //	EOFReceived?                   at most once, if the protocol is an EOFReceiver
 //	ConnectionLost                 once, last
 //
-// PauseWriting and ResumeWriting (see WriteFlowProtocol) alternate,
+// PauseWriting and ResumeWriting (see [WriteFlowProtocol]) alternate,
 // starting with PauseWriting, any time between ConnectionMade and
 // ConnectionLost.
 //
 // A panic in any of these callbacks aborts that connection only: the
 // panic goes to the loop's exception handler and ConnectionLost receives a
-// *PanicError.
+// *[PanicError].
 type Protocol interface {
 	// ConnectionMade is called when the connection is established, with
 	// the transport to write to and to close. Keep it: it is the
@@ -37,7 +37,7 @@ type Protocol interface {
 	ConnectionLost(err error)
 }
 
-// EOFReceiver is implemented by a Protocol that wants to know when the
+// EOFReceiver is implemented by a [Protocol] that wants to know when the
 // peer has closed its writing side (asyncio's Protocol.eof_received).
 // Returning true keeps the connection open for writing (a half-close);
 // the protocol must then close the transport itself. Returning false, or
@@ -57,7 +57,7 @@ type WriteFlowProtocol interface {
 	ResumeWriting()
 }
 
-// BufferedProtocol is a Protocol that receives data into buffers it owns,
+// BufferedProtocol is a [Protocol] that receives data into buffers it owns,
 // with no copy (asyncio.BufferedProtocol). Socket transports detect it
 // and then call GetBuffer and BufferUpdated instead of DataReceived;
 // DataReceived remains for transports that have their own buffers to
@@ -77,7 +77,7 @@ type BufferedProtocol interface {
 }
 
 // DatagramProtocol receives the events of a datagram endpoint made by
-// CreateDatagramEndpoint (asyncio.DatagramProtocol). It is called on the
+// [CreateDatagramEndpoint] (asyncio.DatagramProtocol). It is called on the
 // loop's goroutine: ConnectionMade first, DatagramReceived any number of
 // times, ConnectionLost last. A panic in a callback closes the endpoint
 // and goes to the loop's exception handler.
@@ -95,7 +95,7 @@ type DatagramProtocol interface {
 	ConnectionLost(err error)
 }
 
-// DatagramErrorReceiver is implemented by a DatagramProtocol that wants
+// DatagramErrorReceiver is implemented by a [DatagramProtocol] that wants
 // the errors of sends and receives (asyncio's
 // DatagramProtocol.error_received), such as ECONNREFUSED on a connected
 // endpoint whose peer has no listener. Without it these errors are

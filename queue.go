@@ -16,7 +16,7 @@ var (
 	// down, and by its gets once it is empty (asyncio.QueueShutDown,
 	// Python 3.13).
 	ErrQueueShutdown = errors.New("aio: queue is shut down")
-	// ErrTaskDoneTooOften is returned by TaskDone when it is called more
+	// ErrTaskDoneTooOften is returned by [TaskDone] when it is called more
 	// often than items were put (asyncio raises ValueError).
 	ErrTaskDoneTooOften = errors.New("aio: Queue.TaskDone called too many times")
 )
@@ -31,15 +31,15 @@ const (
 
 // Queue is a queue of items of type T for the tasks of one loop
 // (asyncio.Queue): producers Put, consumers Get, each suspending while
-// the queue is full or empty. NewQueue makes a FIFO queue, NewLifoQueue a
-// LIFO one (asyncio.LifoQueue), NewPriorityQueue one that hands out the
+// the queue is full or empty. [NewQueue] makes a FIFO queue, [NewLifoQueue] a
+// LIFO one (asyncio.LifoQueue), [NewPriorityQueue] one that hands out the
 // least item first (asyncio.PriorityQueue). The zero value is an
 // unbounded FIFO queue.
 //
 // Waiting getters and putters are served in FIFO order. TaskDone and
 // Join track the processing of the items; Shutdown (Python 3.13) stops
 // the queue. A Queue is used from its loop's goroutine; to feed it from
-// other goroutines, call PutNowait through Loop.CallSoonThreadsafe.
+// other goroutines, call PutNowait through [Loop.CallSoonThreadsafe].
 type Queue[T any] struct {
 	maxsize int
 	kind    queueKind
@@ -60,14 +60,14 @@ type Queue[T any] struct {
 func NewQueue[T any](maxsize int) *Queue[T] { return &Queue[T]{maxsize: maxsize} }
 
 // NewLifoQueue makes a queue that returns the item put last first
-// (asyncio.LifoQueue); maxsize as for NewQueue.
+// (asyncio.LifoQueue); maxsize as for [NewQueue].
 func NewLifoQueue[T any](maxsize int) *Queue[T] {
 	return &Queue[T]{maxsize: maxsize, kind: lifoQueue}
 }
 
 // NewPriorityQueue makes a queue that returns the least item first, by
 // less (asyncio.PriorityQueue; items that compare equal come out in no
-// particular order); maxsize as for NewQueue.
+// particular order); maxsize as for [NewQueue].
 func NewPriorityQueue[T any](maxsize int, less func(a, b T) bool) *Queue[T] {
 	if less == nil {
 		panic("aio: NewPriorityQueue with a nil less function")
@@ -92,11 +92,11 @@ func (q *Queue[T]) Full() bool { return q.maxsize > 0 && q.size >= q.maxsize }
 func (q *Queue[T]) IsShutdown() bool { return q.shutdown }
 
 // Put puts v in the queue, suspending t while the queue is full (asyncio's
-// Queue.put). It returns ErrQueueShutdown if the queue is shut down, when
+// Queue.put). It returns [ErrQueueShutdown] if the queue is shut down, when
 // Put is called or while it waits.
 //
 // Cancellation: if t is cancelled while it waits, Put returns an error
-// matching ErrCancelled and v is not in the queue. If a free slot had
+// matching [ErrCancelled] and v is not in the queue. If a free slot had
 // just been signalled to t, the signal passes on to the next putter.
 func (q *Queue[T]) Put(t *Task, v T) error {
 	for q.Full() {
@@ -118,8 +118,8 @@ func (q *Queue[T]) Put(t *Task, v T) error {
 }
 
 // PutNowait puts v in the queue if there is room, without suspending
-// (asyncio's put_nowait). It returns ErrQueueFull if the queue is full
-// and ErrQueueShutdown if it is shut down.
+// (asyncio's put_nowait). It returns [ErrQueueFull] if the queue is full
+// and [ErrQueueShutdown] if it is shut down.
 func (q *Queue[T]) PutNowait(v T) error {
 	if q.shutdown {
 		return ErrQueueShutdown
@@ -135,11 +135,11 @@ func (q *Queue[T]) PutNowait(v T) error {
 
 // Get removes and returns an item, suspending t while the queue is empty
 // (asyncio's Queue.get). Once the queue is shut down, Get returns the
-// items left, then ErrQueueShutdown (at once after an immediate
+// items left, then [ErrQueueShutdown] (at once after an immediate
 // shutdown).
 //
 // Cancellation: if t is cancelled while it waits, Get returns an error
-// matching ErrCancelled and takes no item. If an item had just been
+// matching [ErrCancelled] and takes no item. If an item had just been
 // signalled to t, the signal passes on to the next getter: the item is
 // not lost.
 func (q *Queue[T]) Get(t *Task) (T, error) {
@@ -164,8 +164,8 @@ func (q *Queue[T]) Get(t *Task) (T, error) {
 }
 
 // GetNowait removes and returns an item if there is one, without
-// suspending (asyncio's get_nowait). It returns ErrQueueEmpty if the
-// queue is empty, or ErrQueueShutdown if it is empty and shut down.
+// suspending (asyncio's get_nowait). It returns [ErrQueueEmpty] if the
+// queue is empty, or [ErrQueueShutdown] if it is empty and shut down.
 func (q *Queue[T]) GetNowait() (T, error) {
 	if q.size == 0 {
 		var zero T
@@ -181,7 +181,7 @@ func (q *Queue[T]) GetNowait() (T, error) {
 
 // TaskDone tells the queue that the processing of an item taken with Get
 // is complete (asyncio's task_done). When every item put has been marked
-// done, Join returns. It returns ErrTaskDoneTooOften if it is called more
+// done, Join returns. It returns [ErrTaskDoneTooOften] if it is called more
 // times than items were put.
 func (q *Queue[T]) TaskDone() error {
 	if q.unfinished <= 0 {
@@ -203,7 +203,7 @@ func (q *Queue[T]) Unfinished() int { return q.unfinished }
 // there is nothing unfinished.
 //
 // Cancellation: if t is cancelled while it waits, Join returns an error
-// matching ErrCancelled.
+// matching [ErrCancelled].
 func (q *Queue[T]) Join(t *Task) error {
 	if q.unfinished == 0 {
 		return nil
@@ -213,7 +213,7 @@ func (q *Queue[T]) Join(t *Task) error {
 }
 
 // Shutdown shuts the queue down (asyncio's Queue.shutdown, Python 3.13):
-// from now on Put and PutNowait return ErrQueueShutdown, and Get and
+// from now on Put and PutNowait return [ErrQueueShutdown], and Get and
 // GetNowait return the items left, then ErrQueueShutdown. Every task
 // waiting in Put or Get wakes up to find this out. With immediate, the
 // items left are dropped (each counting as done for Join, which may

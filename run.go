@@ -18,20 +18,20 @@ const executorShutdownTimeout = 5 * time.Minute
 //
 // While main runs, the first SIGINT or SIGTERM cancels the main task
 // (asyncio.Runner's rule) and Run then returns an error matching
-// ErrInterrupted and ErrCancelled. The second one ends the process at
+// [ErrInterrupted] and [ErrCancelled]. The second one ends the process at
 // once, whatever the loop is doing (blocked in a call that does not
 // suspend, or running tasks that refuse the cancellation): Run restores
 // the signal's default action and raises it again, so the process dies by
 // that signal, as a program without handlers would (if the signal was
 // ignored when the program started, it exits with status 128 plus the
 // signal's number instead). Deferred calls do not run then. A signal
-// for which the program set its own handler with Loop.AddSignalHandler
+// for which the program set its own handler with [Loop.AddSignalHandler]
 // goes to that handler only. Once main has returned, the signals have
 // their default action again, so one signal ends a shutdown that hangs.
-// NoSignalHandlers turns all of this off.
+// [NoSignalHandlers] turns all of this off.
 //
 // Run must not be called on a goroutine that is running a loop (from a
-// task or a callback): it returns ErrNestedRun. It returns an error for a
+// task or a callback): it returns [ErrNestedRun]. It returns an error for a
 // nil main.
 func Run(main func(t *Task) error, opts ...Option) error {
 	if main == nil {

@@ -8,7 +8,7 @@ import (
 )
 
 // NoDeadline is the deadline of a cancel scope that has none: pass it to
-// CancelScope.Reschedule to disarm a timeout (asyncio's
+// [CancelScope.Reschedule] to disarm a timeout (asyncio's
 // Timeout.reschedule(None)).
 const NoDeadline = time.Duration(math.MaxInt64)
 
@@ -30,14 +30,14 @@ func (l *Loop) deadlineAfter(d time.Duration) time.Duration {
 }
 
 // CancelScope is a region of a task's code that can be cancelled as a
-// whole: by a deadline (Timeout, TimeoutAt, Reschedule) or by Cancel. It
+// whole: by a deadline ([Timeout], [TimeoutAt], Reschedule) or by Cancel. It
 // is asyncio's Timeout (asyncio.timeout) and Trio's CancelScope in one.
 //
 // Cancellation inside a scope is level-triggered, as in Trio: once the
 // scope is cancelled, the await the task is suspended in is interrupted
-// (the awaited future is cancelled, as Task.Cancel does), and from then
-// on every await that would suspend, and every Sleep, inside the scope
-// returns an error matching ErrCancelled, until the code returns out of
+// (the awaited future is cancelled, as [Task.Cancel] does), and from then
+// on every await that would suspend, and every [Sleep], inside the scope
+// returns an error matching [ErrCancelled], until the code returns out of
 // the scope. A body that swallows one cancellation error and awaits again
 // is therefore interrupted again, instead of hanging: the failure mode of
 // asyncio's edge-triggered cancellation (cpython#86296) cannot happen
@@ -50,8 +50,8 @@ func (l *Loop) deadlineAfter(d time.Duration) time.Duration {
 //
 // When the code returns out of the scope with an error matching
 // ErrCancelled, the scope that fired turns it into its own result: a
-// scope whose deadline fired returns a *TimeoutError (matching ErrTimeout
-// and context.DeadlineExceeded, not ErrCancelled) whose Cause is that
+// scope whose deadline fired returns a *[TimeoutError] (matching [ErrTimeout]
+// and [context.DeadlineExceeded], not ErrCancelled) whose Cause is that
 // cancellation error; a scope cancelled with Cancel returns nil. Only the outermost cancelled scope does this (an inner one lets
 // the error through to it), and none does if the task also received a
 // bare Task.Cancel meanwhile that it has not withdrawn with Uncancel:
@@ -59,7 +59,7 @@ func (l *Loop) deadlineAfter(d time.Duration) time.Duration {
 //
 // The tasks of a task group are inside the group's scope, so a timeout
 // around a group cancels them too (a join set's tasks are cancelled when
-// a JoinNext waiting for them is). Tasks started with plain Spawn are not
+// a JoinNext waiting for them is). Tasks started with plain [Spawn] are not
 // inside any scope: awaiting one from a cancelled scope cancels it and
 // waits for it to end, as in asyncio.
 //
@@ -107,15 +107,15 @@ var errScopeExited = errors.New("aio: cancel scope exited")
 
 // Timeout runs fn inside a cancel scope whose deadline is d of loop time
 // from now (asyncio.timeout). When the deadline passes, the work in the
-// scope is cancelled, level-triggered (see CancelScope), and Timeout
-// returns a *TimeoutError (matching ErrTimeout and
-// context.DeadlineExceeded) whose Cause is the cancellation, if fn
+// scope is cancelled, level-triggered (see [CancelScope]), and Timeout
+// returns a *[TimeoutError] (matching [ErrTimeout] and
+// [context.DeadlineExceeded]) whose Cause is the cancellation, if fn
 // returned it. If fn returns nil or another error, Timeout returns that
 // unchanged. A d <= 0 makes the scope expire at once: fn runs, but its
-// first await is cancelled; NoTimeout sets no deadline
+// first await is cancelled; [NoTimeout] sets no deadline
 // (asyncio.timeout(None)).
 //
-// Cancellation: a Task.Cancel of t while fn runs is delivered to fn's
+// Cancellation: a [Task.Cancel] of t while fn runs is delivered to fn's
 // current await as usual; the error fn returns then passes through
 // unchanged (it is not turned into a timeout).
 func Timeout(t *Task, d time.Duration, fn func(t *Task) error) error {
@@ -124,8 +124,8 @@ func Timeout(t *Task, d time.Duration, fn func(t *Task) error) error {
 	return s.run(t, func(t *Task, _ *CancelScope) error { return fn(t) })
 }
 
-// TimeoutAt is Timeout with an absolute deadline on the loop's clock
-// (Loop.Time), asyncio.timeout_at. NoDeadline means no deadline.
+// TimeoutAt is [Timeout] with an absolute deadline on the loop's clock
+// ([Loop.Time]), asyncio.timeout_at. [NoDeadline] means no deadline.
 //
 // Cancellation: as for Timeout.
 func TimeoutAt(t *Task, when time.Duration, fn func(t *Task) error) error {
@@ -138,10 +138,10 @@ func TimeoutAt(t *Task, when time.Duration, fn func(t *Task) error) error {
 // the scope, to Reschedule it (asyncio's `async with timeout(None) as
 // cm: cm.reschedule(...)`) or to Cancel it from anywhere on the loop
 // (Trio's `with CancelScope() as cs`). The scope's results are those of
-// CancelScope: its deadline firing makes Scope return an ErrTimeout
+// [CancelScope]: its deadline firing makes Scope return an [ErrTimeout]
 // error, its Cancel makes it return nil, if fn returned the cancellation.
 //
-// Cancellation: as for Timeout.
+// Cancellation: as for [Timeout].
 func Scope(t *Task, fn func(t *Task, s *CancelScope) error) error {
 	t.checkRunning("Scope")
 	return newCancelScope(t.fut.loop, NoDeadline).run(t, fn)
@@ -150,8 +150,8 @@ func Scope(t *Task, fn func(t *Task, s *CancelScope) error) error {
 // Shielded runs fn inside a scope that the cancellation of enclosing
 // scopes does not reach (Trio's CancelScope(shield=True)): cleanup that
 // must await after its task group or timeout was cancelled, such as
-// closing a connection properly. A bare Task.Cancel of t still reaches
-// fn's awaits, as Shield does not stop it either; and once fn returns,
+// closing a connection properly. A bare [Task.Cancel] of t still reaches
+// fn's awaits, as [Shield] does not stop it either; and once fn returns,
 // the enclosing cancellation applies again.
 //
 // Cancellation: only by Task.Cancel of t, as described.
@@ -288,7 +288,7 @@ func (s *CancelScope) arm() {
 }
 
 // Cancel cancels the scope: the work in it is interrupted as described in
-// CancelScope, and when it returns the cancellation, the scope returns
+// [CancelScope], and when it returns the cancellation, the scope returns
 // nil (Trio's CancelScope.cancel). Cancelling twice, or a scope that has
 // been left, does nothing. Call it from the loop's goroutine: a callback,
 // another task, or the scope's own task.
@@ -398,7 +398,7 @@ func (s *CancelScope) rootDone() {
 }
 
 // Reschedule moves the scope's deadline to when, on the loop's clock
-// (Loop.Time); NoDeadline removes it (asyncio's Timeout.reschedule). A
+// ([Loop.Time]); [NoDeadline] removes it (asyncio's Timeout.reschedule). A
 // deadline already past fires at once. Once the scope has been cancelled
 // the cancellation stays: a new deadline is recorded but changes nothing.
 func (s *CancelScope) Reschedule(when time.Duration) {
@@ -409,7 +409,7 @@ func (s *CancelScope) Reschedule(when time.Duration) {
 }
 
 // Deadline returns the scope's deadline on the loop's clock, or
-// NoDeadline (asyncio's Timeout.when).
+// [NoDeadline] (asyncio's Timeout.when).
 func (s *CancelScope) Deadline() time.Duration { return s.deadline }
 
 // Expired reports whether the scope's deadline fired (asyncio's

@@ -2,7 +2,7 @@ package aio
 
 import "errors"
 
-// ErrSemaphoreReleased is returned by BoundedSemaphore.Release when it
+// ErrSemaphoreReleased is returned by [BoundedSemaphore.Release] when it
 // would raise the counter above its initial value (asyncio raises
 // ValueError).
 var ErrSemaphoreReleased = errors.New("aio: BoundedSemaphore released too many times")
@@ -11,7 +11,7 @@ var ErrSemaphoreReleased = errors.New("aio: BoundedSemaphore released too many t
 // (asyncio.Semaphore): Acquire takes one, suspending while there is none,
 // Release gives one back. Waiters get permits in FIFO order: a task that
 // calls Acquire while others wait queues behind them. It is used from its
-// loop's goroutine. Its zero value has no permits; NewSemaphore gives it
+// loop's goroutine. Its zero value has no permits; [NewSemaphore] gives it
 // some.
 type Semaphore struct {
 	value   int
@@ -30,7 +30,7 @@ func NewSemaphore(n int) *Semaphore {
 // that asked before t has had its turn (asyncio's Semaphore.acquire).
 //
 // Cancellation: if t is cancelled while it waits, Acquire returns an error
-// matching ErrCancelled and holds no permit. If a permit had just been
+// matching [ErrCancelled] and holds no permit. If a permit had just been
 // handed to t, it goes back and to the next waiter: a cancelled waiter
 // never leaks a permit nor loses a wake-up.
 func (s *Semaphore) Acquire(t *Task) error {
@@ -61,7 +61,7 @@ func (s *Semaphore) TryAcquire() bool {
 
 // Release gives a permit back and hands it to the first waiter, if any
 // (asyncio's Semaphore.release). Releasing more often than acquiring
-// raises the count; use BoundedSemaphore to catch that.
+// raises the count; use [BoundedSemaphore] to catch that.
 func (s *Semaphore) Release() {
 	s.value++
 	s.wakeNext()
@@ -96,7 +96,7 @@ func (s *Semaphore) wakeNext() bool {
 	return false
 }
 
-// BoundedSemaphore is a Semaphore whose Release fails when it would give
+// BoundedSemaphore is a [Semaphore] whose Release fails when it would give
 // back more permits than it started with (asyncio.BoundedSemaphore): a
 // release without an acquire is caught instead of silently raising the
 // limit. It is used from its loop's goroutine.
@@ -114,7 +114,7 @@ func NewBoundedSemaphore(n int) *BoundedSemaphore {
 	return &BoundedSemaphore{sem: Semaphore{value: n}, bound: n}
 }
 
-// Acquire takes a permit (see Semaphore.Acquire).
+// Acquire takes a permit (see [Semaphore.Acquire]).
 //
 // Cancellation: as for Semaphore.Acquire.
 func (s *BoundedSemaphore) Acquire(t *Task) error { return s.sem.Acquire(t) }
@@ -122,7 +122,7 @@ func (s *BoundedSemaphore) Acquire(t *Task) error { return s.sem.Acquire(t) }
 // TryAcquire takes a permit if one is free without waiting.
 func (s *BoundedSemaphore) TryAcquire() bool { return s.sem.TryAcquire() }
 
-// Release gives a permit back. It returns ErrSemaphoreReleased, and
+// Release gives a permit back. It returns [ErrSemaphoreReleased], and
 // changes nothing, if all permits are back already.
 func (s *BoundedSemaphore) Release() error {
 	if s.sem.value >= s.bound {

@@ -25,13 +25,13 @@ import (
 // regular file is not waited for (as with any read of a regular file).
 //
 // While it runs, Write, Writelines and WriteEOF return
-// ErrSendFileInProgress (their bytes would have to pass the file's), and
+// [ErrSendFileInProgress] (their bytes would have to pass the file's), and
 // so does a second SendFile; reading goes on. Close waits for SendFile
 // to finish; Abort, or the connection breaking, ends it with
-// ErrTransportClosed. Call it from a task of the transport's loop.
+// [ErrTransportClosed]. Call it from a task of the transport's loop.
 //
 // Cancellation: SendFile returns the bytes sent so far with an error
-// matching ErrCancelled. The peer has then received a prefix of the
+// matching [ErrCancelled]. The peer has then received a prefix of the
 // range, so the connection is usually aborted.
 func (t *SocketTransport) SendFile(task *Task, f *os.File, offset, count int64) (int64, error) {
 	task.checkRunning("SendFile")

@@ -14,9 +14,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Server is a listening TCP or Unix server made by CreateServer or
-// CreateUnixServer (asyncio.Server). Each accepted connection gets a
-// SocketTransport and a protocol from the server's factory; the server
+// Server is a listening TCP or Unix server made by [CreateServer] or
+// [CreateUnixServer] (asyncio.Server). Each accepted connection gets a
+// [SocketTransport] and a protocol from the server's factory; the server
 // keeps track of them until their ConnectionLost has run.
 //
 // Its methods are called from the loop's goroutine.
@@ -40,7 +40,7 @@ type Server struct {
 	unixStat *unix.Stat_t // its identity when made
 }
 
-// ServerSocket is a listening socket of a Server.
+// ServerSocket is a listening socket of a [Server].
 type ServerSocket struct {
 	Fd   int      // owned by the server: do not close it
 	Addr net.Addr // *net.TCPAddr or *net.UnixAddr
@@ -68,14 +68,14 @@ const (
 // CreateServer listens on address and serves each connection with a new
 // protocol from factory (asyncio's loop.create_server). network is "tcp"
 // (IPv4 or IPv6), "tcp4", "tcp6" or "unix" (address is then a path; see
-// CreateUnixServer). address is "host:port": an empty host listens on
+// [CreateUnixServer]). address is "host:port": an empty host listens on
 // every interface, on one dual-stack IPv6 socket for "tcp" (IPv4 only
 // where IPv6 is missing); a host name is resolved and the server listens
 // on each of its addresses, so Sockets may return several. Port 0 picks
 // a free port.
 //
-// Options: Backlog, ReuseAddress (on by default), ReusePort,
-// StartServing, KeepAlive. TCP connections get TCP_NODELAY, as in
+// Options: [Backlog], [ReuseAddress] (on by default), [ReusePort],
+// [StartServing], [KeepAlive]. TCP connections get TCP_NODELAY, as in
 // asyncio.
 //
 // The server starts accepting at once unless StartServing(false) is
@@ -83,17 +83,17 @@ const (
 // loop's executor.
 //
 // Cancellation: while a host name is being resolved, CreateServer returns
-// an error matching ErrCancelled and nothing is left open.
+// an error matching [ErrCancelled] and nothing is left open.
 func CreateServer[P Protocol](t *Task, factory func() P, network, address string, opts ...NetOption) (*Server, error) {
 	t.checkRunning("CreateServer")
 	return createServer(t, t.fut.loop, protocolFactory(factory), network, address, newNetConfig(opts), false)
 }
 
-// CreateUnixServer is CreateServer on a Unix-domain stream socket at path
+// CreateUnixServer is [CreateServer] on a Unix-domain stream socket at path
 // (asyncio's loop.create_unix_server). A stale socket file at path, one
 // that nobody accepts on, is removed first; a socket in use, or a file
 // that is not a socket, is left alone and CreateUnixServer fails with an
-// error that names path and matches syscall.EADDRINUSE. (The check
+// error that names path and matches [syscall.EADDRINUSE]. (The check
 // connects to the socket: a live server sees a connection come and go.
 // asyncio removes any socket file.) The file is removed again on Close
 // if it is still the server's. A path starting with '@' is a Linux
@@ -322,7 +322,7 @@ func (s *Server) IsServing() bool { return s.serving && !s.closed }
 func (s *Server) Connections() int { return s.active }
 
 // StartServing starts accepting connections, if it has not started yet
-// (asyncio's start_serving). It returns ErrServerClosed after Close.
+// (asyncio's start_serving). It returns [ErrServerClosed] after Close.
 func (s *Server) StartServing() error {
 	if s.closed {
 		return ErrServerClosed
@@ -343,10 +343,10 @@ func (s *Server) StartServing() error {
 // until the server is closed (asyncio's serve_forever); it then waits
 // for the server's connections to be gone, as WaitClosed does, and
 // returns nil. It returns an error if another task is already in
-// ServeForever, and ErrServerClosed on a closed server.
+// ServeForever, and [ErrServerClosed] on a closed server.
 //
 // Cancellation: cancelling t closes the server (as Close), waits for its
-// connections to be gone, and returns an error matching ErrCancelled. A
+// connections to be gone, and returns an error matching [ErrCancelled]. A
 // second cancel stops that wait.
 func (s *Server) ServeForever(t *Task) error {
 	t.checkRunning("ServeForever")
@@ -401,7 +401,7 @@ func (s *Server) Close() error {
 // WaitClosed suspends t until the server is closed and all its
 // connections are gone (asyncio's wait_closed, CPython 3.12 semantics).
 //
-// Cancellation: WaitClosed returns an error matching ErrCancelled at
+// Cancellation: WaitClosed returns an error matching [ErrCancelled] at
 // once; the server is not affected.
 func (s *Server) WaitClosed(t *Task) error {
 	t.checkRunning("WaitClosed")

@@ -9,9 +9,9 @@ package aio
 //
 //	res, err := aio.Await(t, aio.Shield(fut)) // t may be cancelled; fut is not
 //
-// Inside a cancelled cancel scope an Await of the shield returns at once
+// Inside a cancelled cancel scope an [Await] of the shield returns at once
 // and f goes on; to let cleanup code in a cancelled scope await until it
-// is done, use Shielded instead.
+// is done, use [Shielded] instead.
 //
 // Keep a reference to f to get its result after the outer await was
 // cancelled: if nobody reads it, a failure of f is reported as never

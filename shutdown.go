@@ -2,9 +2,9 @@ package aio
 
 import "time"
 
-// IdleCloser is implemented by a Protocol that can end its connection
+// IdleCloser is implemented by a [Protocol] that can end its connection
 // gracefully, such as an HTTP server's: when its server shuts down
-// (Server.Shutdown, MultiServer.Shutdown), CloseWhenIdle is called
+// ([Server.Shutdown], [MultiServer.Shutdown]), CloseWhenIdle is called
 // instead of closing the transport. The protocol closes its transport at
 // once if it is idle, and otherwise when the work in flight is done (the
 // response to the request being handled is written), taking no new work
@@ -25,15 +25,15 @@ const unwindLimit = 5 * time.Second
 // Shutdown stops accepting, as Close does, ends every connection
 // gracefully, and waits for them to be gone, as WaitClosed does
 // (aiohttp's graceful shutdown on top of asyncio's Server). A protocol
-// that implements IdleCloser is asked to close when idle; every other
+// that implements [IdleCloser] is asked to close when idle; every other
 // connection is closed after its buffered data is sent (CloseClients),
 // and its ConnectionLost tells it to stop its work. Bound it with
-// Timeout, then AbortClients ends what is left. Called again, it only
+// [Timeout], then AbortClients ends what is left. Called again, it only
 // waits.
 //
 // Call it on the loop's goroutine.
 //
-// Cancellation: Shutdown returns an error matching ErrCancelled at once;
+// Cancellation: Shutdown returns an error matching [ErrCancelled] at once;
 // the server stays closed and the connections not yet gone go on.
 func (s *Server) Shutdown(t *Task) error {
 	t.checkRunning("Shutdown")

@@ -29,7 +29,7 @@ var interruptSignals = []os.Signal{os.Interrupt, syscall.SIGTERM}
 // sig (asyncio's add_signal_handler). A second handler for the same signal
 // replaces the first. While a handler is set, sig no longer has its
 // default effect (such as ending the process) and, for SIGINT and
-// SIGTERM, Run leaves it to the handler. Call it from the loop's
+// SIGTERM, [Run] leaves it to the handler. Call it from the loop's
 // goroutine.
 func (l *Loop) AddSignalHandler(sig os.Signal, fn func()) error {
 	l.checkGoroutine("AddSignalHandler")

@@ -159,7 +159,7 @@ func waitFD(t *Task, fd int, mode poll.Event) error {
 // t until some arrive (asyncio's sock_recv). It returns an empty slice at
 // end of file. The fd must not belong to a transport.
 //
-// Cancellation: SockRecv returns an error matching ErrCancelled and
+// Cancellation: SockRecv returns an error matching [ErrCancelled] and
 // nothing was read.
 func SockRecv(t *Task, fd int, n int) ([]byte, error) {
 	buf := make([]byte, n)
@@ -171,7 +171,7 @@ func SockRecv(t *Task, fd int, n int) ([]byte, error) {
 // t until data arrives (asyncio's sock_recv_into). It returns 0 at end of
 // file.
 //
-// Cancellation: SockRecvInto returns an error matching ErrCancelled and
+// Cancellation: SockRecvInto returns an error matching [ErrCancelled] and
 // nothing was read.
 func SockRecvInto(t *Task, fd int, buf []byte) (int, error) {
 	t.checkRunning("SockRecvInto")
@@ -198,7 +198,7 @@ func sockErr(op string, err error) error {
 // SockSendAll sends all of data on the non-blocking socket fd, suspending
 // t while the socket's buffer is full (asyncio's sock_sendall).
 //
-// Cancellation: SockSendAll returns an error matching ErrCancelled; part
+// Cancellation: SockSendAll returns an error matching [ErrCancelled]; part
 // of data may have been sent.
 func SockSendAll(t *Task, fd int, data []byte) error {
 	t.checkRunning("SockSendAll")
@@ -221,7 +221,7 @@ func SockSendAll(t *Task, fd int, data []byte) error {
 // non-blocking and close-on-exec, and the caller's to close; addr is the
 // peer's address.
 //
-// Cancellation: SockAccept returns an error matching ErrCancelled and no
+// Cancellation: SockAccept returns an error matching [ErrCancelled] and no
 // connection was accepted.
 func SockAccept(t *Task, fd int) (nfd int, addr net.Addr, err error) {
 	t.checkRunning("SockAccept")
@@ -241,10 +241,10 @@ func SockAccept(t *Task, fd int) (nfd int, addr net.Addr, err error) {
 }
 
 // SockConnect connects the non-blocking socket fd to addr (a
-// *net.TCPAddr, *net.UDPAddr or *net.UnixAddr), suspending t until the
+// *[net.TCPAddr], *[net.UDPAddr] or *[net.UnixAddr]), suspending t until the
 // connection is made or fails (asyncio's sock_connect).
 //
-// Cancellation: SockConnect returns an error matching ErrCancelled; the
+// Cancellation: SockConnect returns an error matching [ErrCancelled]; the
 // connect may still complete in the background, so close fd.
 func SockConnect(t *Task, fd int, addr net.Addr) error {
 	t.checkRunning("SockConnect")
@@ -278,7 +278,7 @@ func SockConnect(t *Task, fd int, addr net.Addr) error {
 // SockRecvFrom receives a datagram into buf from the non-blocking socket
 // fd, suspending t until one arrives (asyncio's sock_recvfrom_into).
 //
-// Cancellation: SockRecvFrom returns an error matching ErrCancelled and
+// Cancellation: SockRecvFrom returns an error matching [ErrCancelled] and
 // nothing was received.
 func SockRecvFrom(t *Task, fd int, buf []byte) (int, netip.AddrPort, error) {
 	t.checkRunning("SockRecvFrom")
@@ -299,7 +299,7 @@ func SockRecvFrom(t *Task, fd int, buf []byte) (int, netip.AddrPort, error) {
 // socket fd, suspending t while the socket's buffer is full (asyncio's
 // sock_sendto).
 //
-// Cancellation: SockSendTo returns an error matching ErrCancelled and
+// Cancellation: SockSendTo returns an error matching [ErrCancelled] and
 // nothing was sent.
 func SockSendTo(t *Task, fd int, data []byte, addr netip.AddrPort) error {
 	t.checkRunning("SockSendTo")

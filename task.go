@@ -11,9 +11,9 @@ import (
 
 // Task runs a function as a coroutine on a loop (asyncio.Task). Its body
 // has the form func(t *Task) (T, error): the *Task is the body's handle on
-// the loop, passed to every call that may suspend (Await, Sleep, ...), as a
-// context.Context marks cancellable work. Its result is the *Future[T] that
-// Spawn and CreateTask return.
+// the loop, passed to every call that may suspend ([Await], [Sleep], ...), as a
+// [context.Context] marks cancellable work. Its result is the *Future[T] that
+// [Spawn] and [CreateTask] return.
 //
 // A *Task is used from its loop's goroutine. Await and Sleep may be called
 // only by the body of the task itself while it runs.
@@ -61,7 +61,7 @@ type waitable interface {
 	describe() string
 }
 
-// TaskOption configures a task made by Spawn or CreateTask. The zero
+// TaskOption configures a task made by [Spawn] or [CreateTask]. The zero
 // TaskOption does nothing.
 //
 // An option is a plain value, not a function, so that passing options
@@ -77,7 +77,7 @@ type TaskOption struct {
 // are called "Task-N".
 func Name(name string) TaskOption { return TaskOption{name: name} }
 
-// Eager starts the task at once, inside the Spawn call, instead of in the
+// Eager starts the task at once, inside the [Spawn] call, instead of in the
 // next pass of the loop (CPython 3.12's eager tasks). A task that finishes
 // before its first suspension never touches the scheduler. On a loop that
 // is not running the option does nothing.
@@ -85,14 +85,14 @@ func Eager() TaskOption { return TaskOption{eager: true} }
 
 // Spawn starts fn as a new task on t's loop and returns its result future
 // (asyncio.create_task). The new task runs concurrently with t: it starts
-// in the next pass of the loop, or at once with the Eager option. Spawn
+// in the next pass of the loop, or at once with the [Eager] option. Spawn
 // does not suspend t, so it needs no cancellation rule: cancelling t later
-// does not cancel the new task (use a TaskGroup or JoinSet for that).
+// does not cancel the new task (use a [TaskGroup] or [JoinSet] for that).
 func Spawn[T any](t *Task, fn func(t *Task) (T, error), opts ...TaskOption) *Future[T] {
 	return CreateTask(t.fut.loop, fn, opts...)
 }
 
-// CreateTask is Spawn for code outside any task: a callback, or setup
+// CreateTask is [Spawn] for code outside any task: a callback, or setup
 // before the loop runs (asyncio's loop.create_task). Call it from the
 // loop's goroutine; it panics on a closed loop.
 func CreateTask[T any](l *Loop, fn func(t *Task) (T, error), opts ...TaskOption) *Future[T] {
@@ -124,49 +124,6 @@ func CreateTask[T any](l *Loop, fn func(t *Task) (T, error), opts ...TaskOption)
 		l.ready.push(t)
 	}
 	return &fr.Future
-}
-
-// run is the task's turn in the ready queue.
-func (t *Task) run() { t.fut.loop.step(t, true) }
-
-// step resumes t until it suspends or finishes. fromLoop says the loop's
-// own pass resumes it (runReady), not an eager start or a kill: only then
-// may its worker go on to run the pass's next fresh tasks itself, since
-// otherwise a caller (the callback or task that started it eagerly) waits
-// for control to come back.
-func (l *Loop) step(t *Task, fromLoop bool) {
-	if t.fut.state != statePending || (t.started && !t.parked) {
-		return
-	}
-	t.started, t.parked = true, false
-	w := t.worker
-	if w == nil {
-		w = l.getWorker()
-		w.task, t.worker = t, w
-	}
-	prev := l.current
-	if prev != nil {
-		l.live.add(prev) // interrupted by an eager task: no longer l.current
-	}
-	me := l.g
-	w.returnTo, w.chain = me, fromLoop
-	l.current = t
-	var start time.Time
-	if l.debug != nil {
-		start = time.Now()
-	}
-	l.switchTo(me, w)
-	// Control is back: t, or the last task it handed control to (see
-	// coroutine.go), suspended or finished.
-	l.current = prev
-	if l.debug != nil {
-		l.debug.checkSlow(l, start, t)
-	}
-	hb := l.handback
-	l.handback = handback{}
-	if hb.done {
-		l.putWorker(hb.w)
-	}
 }
 
 // taskKilled unwinds a task whose loop is closing.
@@ -249,43 +206,17 @@ func (t *Task) misuse(what string) {
 		"it was called from another goroutine, or with another task's *Task", what, t))
 }
 
-// suspend parks the task until the loop resumes it.
-func (t *Task) suspend() {
-	if t.killed {
-		panic(taskKilled{})
-	}
-	l := t.fut.loop
-	if l.cfg.track {
-		t.extra.trace.capture()
-	}
-	t.parked = true
-	l.live.add(t)
-	w := t.worker
-	if next := w.nextIfChained(); next == t {
-		t.parked = false // its own turn came first: no switch
-		l.current = t
-	} else if next != nil {
-		l.resume(w, next) // straight to the pass's next task
-	} else {
-		l.handback = handback{w: w}
-		l.switchTo(w, w.returnTo)
-	}
-	if t.killed {
-		panic(taskKilled{})
-	}
-}
-
 // Await suspends t until f is done and returns f's result (Python's
 // await). If f is done already it returns at once without suspending.
 //
 // Cancellation: if t is cancelled while it waits, f is cancelled too (a
 // task's future: that task is cancelled, and may refuse) and Await returns
-// an error matching ErrCancelled once f is done; if f's task refused and
+// an error matching [ErrCancelled] once f is done; if f's task refused and
 // returned a value, Await returns that value instead, as in asyncio.
 // Returning the error ends t as cancelled; going on refuses the
 // cancellation.
 //
-// Await panics if t is not the task running now (see Task).
+// Await panics if t is not the task running now (see [Task]).
 func Await[T any](t *Task, f *Future[T]) (T, error) {
 	if err := t.await(&f.future); err != nil {
 		var zero T
@@ -294,8 +225,8 @@ func Await[T any](t *Task, f *Future[T]) (T, error) {
 	return f.val, nil
 }
 
-// AwaitDone waits until aw, an Awaitable of any type, is done and
-// returns its error (nil on success): Await without the value, for when
+// AwaitDone waits until aw, an [Awaitable] of any type, is done and
+// returns its error (nil on success): [Await] without the value, for when
 // the type does not matter or the value is read from the future
 // afterwards.
 //
@@ -343,9 +274,9 @@ func (f *future) describe() string { return "awaiting " + f.String() }
 // after every callback due with it, as in asyncio.
 //
 // Cancellation: a cancel during the sleep wakes t at once and Sleep returns
-// an error matching ErrCancelled.
+// an error matching [ErrCancelled].
 //
-// Sleep panics if t is not the task running now (see Task).
+// Sleep panics if t is not the task running now (see [Task]).
 func Sleep(t *Task, d time.Duration) error {
 	t.checkRunning("Sleep")
 	l := t.fut.loop
@@ -384,7 +315,7 @@ func (h *Handle) describe() string {
 }
 
 // Cancel asks the task to stop (asyncio's Task.cancel): the await it is
-// suspended in, or its next one, returns an error matching ErrCancelled.
+// suspended in, or its next one, returns an error matching [ErrCancelled].
 // A task not yet started never runs. The body may return that error (the
 // task ends cancelled) or go on, which refuses the cancellation. Cancel
 // returns false if the task is done already.
@@ -493,7 +424,7 @@ func (t *Task) Done() bool { return t.fut.Done() }
 func (t *Task) Cancelled() bool { return t.fut.Cancelled() }
 
 // Err returns how the task ended: nil for a value, its error, or an error
-// matching ErrCancelled; ErrInvalidState while it runs.
+// matching [ErrCancelled]; [ErrInvalidState] while it runs.
 func (t *Task) Err() error { return t.fut.Err() }
 
 // AddDoneCallback schedules fn on the loop once the task is done.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// ErrGroupClosed is returned by SpawnIn and TaskGroup.Go when the group
+// ErrGroupClosed is returned by [SpawnIn] and [TaskGroup.Go] when the group
 // takes no more tasks: it is shutting down (aborting) or has finished
 // (asyncio 3.13's "TaskGroup ... is shutting down" and "... is
 // finished"). The function is not run.
@@ -18,8 +18,8 @@ var (
 
 // TaskGroup is structured concurrency: a set of tasks that live inside
 // one region of their parent's code (asyncio.TaskGroup, a Trio nursery).
-// Group makes one and runs a body in it; tasks are started into it with
-// SpawnIn or Go; Group returns only when every one of them is done, so
+// [Group] makes one and runs a body in it; tasks are started into it with
+// [SpawnIn] or Go; Group returns only when every one of them is done, so
 // no task outlives its group.
 //
 // The rules, asyncio's plus Trio's level-triggered cancellation:
@@ -34,10 +34,10 @@ var (
 //     waiting by awaiting again. Cleanup that must await uses Shielded.
 //   - A task cancelled on its own (someone called its Cancel) is not a
 //     failure and does not abort the group.
-//   - Group returns errors.Join of every failure, the tasks' in the order
+//   - Group returns [errors.Join] of every failure, the tasks' in the order
 //     they failed, then the body's. Failures take priority over
 //     cancellation.
-//   - If the parent task is cancelled while in the group (Task.Cancel,
+//   - If the parent task is cancelled while in the group ([Task.Cancel],
 //     or an enclosing Timeout fires), the group aborts, waits for its
 //     tasks, and Group returns an error matching ErrCancelled (which an
 //     enclosing Timeout turns into its timeout error).
@@ -61,13 +61,13 @@ type TaskGroup struct {
 
 // Group runs body in a new task group and waits for every task started
 // into the group (asyncio's `async with TaskGroup() as g`). It returns
-// nil, the joined failures, or a cancellation, as TaskGroup describes.
+// nil, the joined failures, or a cancellation, as [TaskGroup] describes.
 // If body panics, the group is aborted and waited for, then the panic
 // goes on.
 //
-// Cancellation: a Task.Cancel of t, or an enclosing scope's cancellation,
+// Cancellation: a [Task.Cancel] of t, or an enclosing scope's cancellation,
 // aborts the group; Group still waits until every task in it is done,
-// and then returns an error matching ErrCancelled, unless some task
+// and then returns an error matching [ErrCancelled], unless some task
 // failed, in which case it returns the failures (and t's cancellation is
 // delivered again at its next await, so it is not lost).
 func Group(t *Task, body func(t *Task, g *TaskGroup) error) error {
@@ -175,7 +175,7 @@ func (g *TaskGroup) abort() {
 // SpawnIn starts fn as a task in the group g and returns its future
 // (asyncio's TaskGroup.create_task). The task runs inside the group's
 // cancel scope. A group that is aborting or has finished takes no new
-// task: SpawnIn then returns an error matching ErrGroupClosed, and fn
+// task: SpawnIn then returns an error matching [ErrGroupClosed], and fn
 // never runs.
 func SpawnIn[T any](g *TaskGroup, fn func(t *Task) (T, error), opts ...TaskOption) (*Future[T], error) {
 	if err := g.closed(); err != nil {
@@ -187,9 +187,9 @@ func SpawnIn[T any](g *TaskGroup, fn func(t *Task) (T, error), opts ...TaskOptio
 	return f, nil
 }
 
-// Go starts fn as a task in the group, like SpawnIn for a function with
+// Go starts fn as a task in the group, like [SpawnIn] for a function with
 // only an error result (errgroup's Go). It returns an error matching
-// ErrGroupClosed, without running fn, if the group is aborting or has
+// [ErrGroupClosed], without running fn, if the group is aborting or has
 // finished.
 func (g *TaskGroup) Go(fn func(t *Task) error, opts ...TaskOption) error {
 	_, err := SpawnIn(g, func(t *Task) (struct{}, error) { return struct{}{}, fn(t) }, opts...)

@@ -46,14 +46,14 @@ func (t *Task) State() TaskState {
 }
 
 // TaskInfo is a snapshot of a task, for monitors and debugging: see
-// Task.Info.
+// [Task.Info].
 type TaskInfo struct {
 	ID    uint64 // the task's number on its loop, from 1 in order of creation
 	Name  string
 	State TaskState
 
-	// Age is the loop time since the task was made (Loop.Time's clock).
-	// It is recorded only with TrackTasks (or Debug); zero otherwise.
+	// Age is the loop time since the task was made ([Loop.Time]'s clock).
+	// It is recorded only with [TrackTasks] (or [Debug]); zero otherwise.
 	Age time.Duration
 
 	// Awaiting describes what a suspended task waits for: "awaiting
@@ -65,10 +65,10 @@ type TaskInfo struct {
 	Awaiting string
 
 	// Site is the file:line of the await a suspended task is in: the
-	// first caller outside package aio, so a Queue.Get or a Lock.Acquire
+	// first caller outside package aio, so a [Queue.Get] or a [Lock.Acquire]
 	// is reported where the program calls it. Stack is that frame and its
 	// callers up to the task's body. Both are recorded only with
-	// TrackTasks (or Debug); empty otherwise.
+	// [TrackTasks] (or [Debug]); empty otherwise.
 	Site  string
 	Stack []runtime.Frame
 }
@@ -76,10 +76,10 @@ type TaskInfo struct {
 // Info returns a snapshot of the task: its state, name, age, what it
 // awaits and where. Call it from the loop's goroutine (a monitor runs as
 // a task or a callback on the loop, or asks through
-// RunCoroutineThreadsafe or CallSoonThreadsafe).
+// [RunCoroutineThreadsafe] or CallSoonThreadsafe).
 //
-// Info costs nothing until it is called, except what TrackTasks records:
-// the age and the await site. Combine it with AllTasks for a listing.
+// Info costs nothing until it is called, except what [TrackTasks] records:
+// the age and the await site. Combine it with [AllTasks] for a listing.
 func (t *Task) Info() TaskInfo {
 	info := TaskInfo{ID: t.id, Name: t.Name(), State: t.State()}
 	tr := t.trace()
@@ -101,7 +101,7 @@ func (t *Task) Info() TaskInfo {
 }
 
 // Where describes what a suspended task waits for (Info's Awaiting)
-// and, with TrackTasks or Debug, the file and line where it waits ("
+// and, with [TrackTasks] or [Debug], the file and line where it waits ("
 // at file:line"). It is empty for a task that has not started, runs or
 // is done.
 func (t *Task) Where() string {
@@ -113,7 +113,7 @@ func (t *Task) Where() string {
 }
 
 // TrackTasks makes the loop record, for each task, when it was made and
-// where it suspends, so that Task.Info reports its age and await site.
+// where it suspends, so that [Task.Info] reports its age and await site.
 // It costs a clock reading and an allocation per task and a stack
 // capture (not its symbolization) per suspension, so it is off by
 // default; debug mode turns it on.

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// ConcurrentFuture is the result of RunCoroutineThreadsafe: a task running
+// ConcurrentFuture is the result of [RunCoroutineThreadsafe]: a task running
 // on a loop, awaited from another goroutine (concurrent.futures.Future).
 // All its methods may be called from any goroutine.
 type ConcurrentFuture[T any] struct {
@@ -22,7 +22,7 @@ type ConcurrentFuture[T any] struct {
 
 // RunCoroutineThreadsafe starts fn as a task on l from any goroutine and
 // returns a future to wait on from there (asyncio's
-// run_coroutine_threadsafe). It returns ErrLoopClosed if l is closed. If
+// run_coroutine_threadsafe). It returns [ErrLoopClosed] if l is closed. If
 // the loop closes before the task ends, the task is cancelled and the
 // future completes with that cancellation.
 func RunCoroutineThreadsafe[T any](l *Loop, fn func(t *Task) (T, error)) (*ConcurrentFuture[T], error) {
@@ -63,10 +63,10 @@ func (c *ConcurrentFuture[T]) Result(ctx context.Context) (T, error) {
 }
 
 // ResultTimeout waits up to d of real time for the task's result: a d <=
-// 0 does not wait, NoTimeout waits as long as it takes
+// 0 does not wait, [NoTimeout] waits as long as it takes
 // (concurrent.futures' result(timeout=0) and result(timeout=None)). When
-// the time runs out it returns a *TimeoutError (matching ErrTimeout and
-// context.DeadlineExceeded), and the task goes on.
+// the time runs out it returns a *[TimeoutError] (matching [ErrTimeout] and
+// [context.DeadlineExceeded]), and the task goes on.
 func (c *ConcurrentFuture[T]) ResultTimeout(d time.Duration) (T, error) {
 	if d == NoTimeout {
 		<-c.done
@@ -92,7 +92,7 @@ func (c *ConcurrentFuture[T]) ResultTimeout(d time.Duration) (T, error) {
 	}
 }
 
-// Cancel asks the loop to cancel the task (see Task.Cancel). It reports
+// Cancel asks the loop to cancel the task (see [Task.Cancel]). It reports
 // false if the task has finished or the loop is closed.
 func (c *ConcurrentFuture[T]) Cancel() bool {
 	select {

@@ -21,7 +21,7 @@ type BaseTransport interface {
 	IsClosing() bool
 
 	// ExtraInfo returns optional information about the transport, by
-	// asyncio's names: "peername" and "sockname" (net.Addr), "socket" (the
+	// asyncio's names: "peername" and "sockname" ([net.Addr]), "socket" (the
 	// fd, an int). It returns nil for what it does not know.
 	ExtraInfo(name string) any
 
@@ -55,12 +55,12 @@ type WriteTransport interface {
 	// Write sends p. It never blocks: what the kernel does not take at
 	// once is copied into the transport's buffer and sent as the socket
 	// drains. p may be reused as soon as Write returns. Write returns
-	// ErrTransportClosed on a closing transport, ErrWriteAfterEOF after
+	// [ErrTransportClosed] on a closing transport, [ErrWriteAfterEOF] after
 	// WriteEOF, and the error of the socket if the connection broke (the
 	// transport is then closed and ConnectionLost gets that error too).
 	// A write that would make the buffer exceed its hard limit sends
 	// nothing and breaks the connection for good: it, every later write
-	// and ConnectionLost return an error matching ErrWriteBufferFull, so
+	// and ConnectionLost return an error matching [ErrWriteBufferFull], so
 	// the peer receives a prefix of what was written, never a stream
 	// with a gap.
 	//
@@ -118,9 +118,9 @@ type Transport interface {
 	SetProtocol(p Protocol)
 }
 
-// SocketTransport is the Transport of a stream socket, TCP or Unix
-// (asyncio's _SelectorSocketTransport). It is made by CreateServer,
-// CreateConnection, CreateUnixConnection and ConnectAccepted, and owns
+// SocketTransport is the [Transport] of a stream socket, TCP or Unix
+// (asyncio's _SelectorSocketTransport). It is made by [CreateServer],
+// [CreateConnection], [CreateUnixConnection] and [ConnectAccepted], and owns
 // its fd.
 //
 // Reading: readiness is level-triggered; each pass of the loop reads at
@@ -129,7 +129,7 @@ type Transport interface {
 // the socket; only what the kernel refuses is copied into the transport's
 // buffer, and sent when the socket becomes writable. Small writes made
 // while the loop dispatches IO are gathered per connection and sent when
-// the dispatch ends (see WriteTransport.Write).
+// the dispatch ends (see [WriteTransport.Write]).
 //
 // Its methods are called from the loop's goroutine.
 type SocketTransport struct {
@@ -176,7 +176,7 @@ func (t *SocketTransport) Protocol() Protocol { return t.proto }
 func (t *SocketTransport) SetProtocol(p Protocol) { t.setProtocol(p) }
 
 // LocalAddr returns the socket's address (asyncio's "sockname"): a
-// *net.TCPAddr or *net.UnixAddr. It is looked up on first use and cached;
+// *[net.TCPAddr] or *[net.UnixAddr]. It is looked up on first use and cached;
 // it is nil if it was never asked for before the transport closed.
 func (t *SocketTransport) LocalAddr() net.Addr {
 	x := t.ext()
@@ -203,7 +203,7 @@ func (t *SocketTransport) ext() *transportExtra {
 	return t.extra
 }
 
-// ExtraInfo returns "peername", "sockname" (net.Addr), "socket" or "fd"
+// ExtraInfo returns "peername", "sockname" ([net.Addr]), "socket" or "fd"
 // (int); nil for other names (asyncio's get_extra_info).
 func (t *SocketTransport) ExtraInfo(name string) any {
 	return t.extraInfo(name, t.LocalAddr, t.RemoteAddr)
@@ -278,7 +278,7 @@ func (t *SocketTransport) bufferFull(n int) error {
 }
 
 // Write sends p straight to the socket and buffers only what the kernel
-// refuses (see WriteTransport.Write).
+// refuses (see [WriteTransport.Write]).
 func (t *SocketTransport) Write(p []byte) error {
 	if t.flags&(fClosing|fWriteEOF|fSendFile) != 0 {
 		return t.writeRefused()
@@ -312,7 +312,7 @@ func (t *SocketTransport) Write(p []byte) error {
 }
 
 // Writelines sends bufs in order, with one writev when nothing is
-// buffered (see WriteTransport.Writelines).
+// buffered (see [WriteTransport.Writelines]).
 func (t *SocketTransport) Writelines(bufs [][]byte) error {
 	if t.flags&(fClosing|fWriteEOF|fSendFile) != 0 {
 		return t.writeRefused()
@@ -385,7 +385,7 @@ func (t *SocketTransport) writeFailed(errno error) error {
 }
 
 // WriteEOF half-closes the connection once the buffer is sent (see
-// WriteTransport.WriteEOF). It returns ErrTransportClosed on a closing
+// [WriteTransport.WriteEOF]). It returns [ErrTransportClosed] on a closing
 // transport; a second call does nothing.
 func (t *SocketTransport) WriteEOF() error {
 	if t.flags&(fClosing|fSendFile) != 0 {

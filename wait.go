@@ -7,10 +7,10 @@ import (
 	"time"
 )
 
-// ReturnWhen says when Wait returns (asyncio's return_when).
+// ReturnWhen says when [Wait] returns (asyncio's return_when).
 type ReturnWhen uint8
 
-// The conditions Wait can return on.
+// The conditions [Wait] can return on.
 const (
 	// AllCompleted: when every future is done (asyncio.ALL_COMPLETED).
 	AllCompleted ReturnWhen = iota
@@ -35,7 +35,7 @@ func (w ReturnWhen) String() string {
 	return fmt.Sprintf("ReturnWhen(%d)", uint8(w))
 }
 
-// ErrNoFutures is returned by Wait when it is given no futures (asyncio
+// ErrNoFutures is returned by [Wait] when it is given no futures (asyncio
 // raises ValueError).
 var ErrNoFutures = errors.New("aio: Wait: no futures to wait for")
 
@@ -44,18 +44,18 @@ var ErrNoFutures = errors.New("aio: Wait: no futures to wait for")
 // in the order of fs (asyncio.wait). It never cancels anything: a timeout
 // is not an error, the futures not done are simply in pending. A timeout
 // <= 0 times out at once (after the one suspension below, so futures
-// that are done already are in done) and NoTimeout means none, as
+// that are done already are in done) and [NoTimeout] means none, as
 // asyncio's timeout=0 and timeout=None. F is *Future[T] for futures of
-// one type, or Awaitable for mixed ones.
+// one type, or [Awaitable] for mixed ones.
 //
 // Like asyncio.wait, Wait suspends at least once, even if the condition
-// holds already. With FirstException, the error of a future that made
+// holds already. With [FirstException], the error of a future that made
 // Wait return counts as retrieved (the loop does not report it when it
-// closes); errors Wait only saw in passing, as with AllCompleted, are
+// closes); errors Wait only saw in passing, as with [AllCompleted], are
 // reported unless read.
 //
 // Cancellation: if t is cancelled while it waits, Wait returns nil sets
-// and an error matching ErrCancelled; the futures are not cancelled.
+// and an error matching [ErrCancelled]; the futures are not cancelled.
 func Wait[F Awaitable](t *Task, fs []F, when ReturnWhen, timeout time.Duration) (done, pending []F, err error) {
 	t.checkRunning("Wait")
 	if len(fs) == 0 {
@@ -118,14 +118,14 @@ func Wait[F Awaitable](t *Task, fs []F, when ReturnWhen, timeout time.Duration) 
 // WaitFor waits for f with a timeout (asyncio.wait_for, with CPython
 // 3.12's semantics). If f is done within timeout, WaitFor returns its
 // result. Otherwise it cancels f, waits until f has finished (a task may
-// take its time to clean up), and returns a *TimeoutError (matching
-// ErrTimeout and context.DeadlineExceeded, not ErrCancelled) whose Cause
+// take its time to clean up), and returns a *[TimeoutError] (matching
+// [ErrTimeout] and [context.DeadlineExceeded], not [ErrCancelled]) whose Cause
 // is the cancellation it replaced, unless f refused the cancellation and
 // produced a value or an error of its own: then that is returned. To
-// wait without cancelling f, wrap it in Shield.
+// wait without cancelling f, wrap it in [Shield].
 //
 // A timeout <= 0 does not wait: a done f gives its result, otherwise f is
-// cancelled and waited for as above. NoTimeout waits as long as f takes
+// cancelled and waited for as above. [NoTimeout] waits as long as f takes
 // (asyncio's timeout=None).
 //
 // Cancellation: if t is cancelled while it waits, f is cancelled too, and
@@ -182,14 +182,14 @@ func cancelAndWait(t *Task, f *future) error {
 //
 // Once timeout has passed (counted from the start of the iteration) the
 // iterator yields the results that were done by then, then one error
-// matching ErrTimeout and context.DeadlineExceeded, and stops; the futures
+// matching [ErrTimeout] and [context.DeadlineExceeded], and stops; the futures
 // still running are not cancelled. A timeout <= 0 times out at once, after
-// the futures that are done already, and NoTimeout means none (asyncio's
+// the futures that are done already, and [NoTimeout] means none (asyncio's
 // timeout=0 and timeout=None). Breaking out of the loop leaves the
 // remaining futures running.
 //
 // Cancellation: if t is cancelled while the iterator waits, it yields an
-// error matching ErrCancelled and stops; the futures are not cancelled.
+// error matching [ErrCancelled] and stops; the futures are not cancelled.
 func AsCompleted[T any](t *Task, futs []*Future[T], timeout time.Duration) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		t.checkRunning("AsCompleted")
