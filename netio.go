@@ -60,7 +60,6 @@ type ioState struct {
 	rbuf    []byte
 	iov     []unix.Iovec
 	servers []*Server
-	park    *parker // park_linux.go
 
 	// While the loop dispatches IO readiness, small stream writes wait
 	// in their transports (corkWrite) and go out when it ends (uncork).
@@ -105,7 +104,6 @@ func (l *Loop) closeIO() {
 			r.closeForLoop()
 		}
 	}
-	l.io.closeParker()
 }
 
 // trackFD makes the loop dispatch readiness of fd to h without
@@ -117,12 +115,6 @@ func (l *Loop) trackFD(fd int, h fdHandler) {
 	}
 	l.fds[fd] = h
 	l.nfds++
-	if l.nfds == 1 {
-		// Set up the parking wait now, while fds are to be had: made
-		// lazily under EMFILE, its first use of the runtime's netpoller
-		// would make the runtime's own eventfd fail, which is fatal.
-		l.io.prepareParker()
-	}
 }
 
 // untrackFD undoes trackFD and removes fd from the poller if it is there.
