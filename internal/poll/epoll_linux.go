@@ -169,6 +169,9 @@ func (p *Poller) Wait(events []Ready, timeout time.Duration) (int, error) {
 	} else {
 		n, err = p.sleep(buf, timeout)
 	}
+	if err == unix.EINTR {
+		return 0, nil // the loop recomputes its timeout
+	}
 	if err != nil {
 		return 0, err
 	}
