@@ -38,6 +38,18 @@ func waitCount(t *testing.T, p *Poller, fd int, done func() bool) (got Event, wa
 	return got, waits
 }
 
+// pollerWithPipe returns a Poller with the read end of an empty pipe
+// registered for reading, and the pipe.
+func pollerWithPipe(t *testing.T) (p *Poller, r, w int) {
+	t.Helper()
+	p = newPoller(t)
+	r, w = pipe(t)
+	if err := p.Register(r, Readable); err != nil {
+		t.Fatal(err)
+	}
+	return p, r, w
+}
+
 // TestRegisterPreparesParking: the parking fd is made at the first
 // Register, not at the first long wait (see parker.prepare), and Close
 // releases it.
@@ -69,11 +81,7 @@ func TestRegisterPreparesParking(t *testing.T) {
 // parks, and readiness that comes while it is parked ends it.
 func TestParkedWaitSeesReadiness(t *testing.T) {
 	t.Parallel()
-	p := newPoller(t)
-	r, w := pipe(t)
-	if err := p.Register(r, Readable); err != nil {
-		t.Fatal(err)
-	}
+	p, r, w := pollerWithPipe(t)
 	go func() {
 		for p.parking.parks.Load() == 0 { // until Wait is past its hold
 			time.Sleep(time.Millisecond)
@@ -92,11 +100,7 @@ func TestParkedWaitSeesReadiness(t *testing.T) {
 // TestParkedWaitWakes: Wake ends a parked Wait.
 func TestParkedWaitWakes(t *testing.T) {
 	t.Parallel()
-	p := newPoller(t)
-	a, _ := socketpair(t)
-	if err := p.Register(a, Readable); err != nil { // registered, never ready
-		t.Fatal(err)
-	}
+	p, _, _ := pollerWithPipe(t) // registered, never ready
 	go func() {
 		for p.parking.parks.Load() == 0 {
 			time.Sleep(time.Millisecond)
@@ -113,11 +117,7 @@ func TestParkedWaitWakes(t *testing.T) {
 // with nothing; so does one shorter than holdMax, without parking.
 func TestParkedWaitTimeout(t *testing.T) {
 	t.Parallel()
-	p := newPoller(t)
-	a, _ := socketpair(t)
-	if err := p.Register(a, Readable); err != nil {
-		t.Fatal(err)
-	}
+	p, _, _ := pollerWithPipe(t)
 	events := make([]Ready, 8)
 	if n, err := p.Wait(events, holdMax/2); n != 0 || err != nil {
 		t.Fatalf("Wait(holdMax/2): n=%d err=%v", n, err)
@@ -146,11 +146,7 @@ func TestParkedWaitTimeout(t *testing.T) {
 // in epoll_pwait instead, and readiness and Wake still end it.
 func TestWaitWithoutParking(t *testing.T) {
 	t.Parallel()
-	p := newPoller(t)
-	r, w := pipe(t)
-	if err := p.Register(r, Readable); err != nil {
-		t.Fatal(err)
-	}
+	p, r, w := pollerWithPipe(t)
 	p.parking.close() // as if the dup or the netpoller had failed
 	go func() {
 		time.Sleep(10 * holdMax)
@@ -169,11 +165,7 @@ func TestWaitWithoutParking(t *testing.T) {
 // ends the Wait during the hold instead of after it.
 func TestWaitLetsRunnableGoroutinesRun(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	p := newPoller(t)
-	a, _ := socketpair(t)
-	if err := p.Register(a, Readable); err != nil {
-		t.Fatal(err)
-	}
+	p, _, _ := pollerWithPipe(t)
 	for range 20 {
 		before := p.signals.Load()
 		go p.Wake()
