@@ -23,6 +23,8 @@
 #   bench/echo/run.sh                       # everything, ~12 minutes
 #   REPEAT=1 DURATION=3s SERVERS="aio net" bench/echo/run.sh
 #   ONLY='at [0-9]+k' bench/echo/run.sh      # the scenarios whose name matches (grep -E)
+#   NICE=-10 bench/echo/run.sh              # server and loadgen at nice -10 (root), on a
+#                                           # machine where other work takes the cores
 #
 # Needs taskset (util-linux) and, for the uvloop server,
 # /usr/bin/python3 with python3-uvloop (apt-get install python3-uvloop).
@@ -56,6 +58,7 @@ if ! command -v "$CC" >/dev/null; then
 fi
 SERVERS=${SERVERS:-"aio net $pyname $cname"}
 ONLY=${ONLY:-}
+NICE=${NICE:-0}
 
 go build -o "$bin/loadgen" ./loadgen
 go build -o "$bin/aioserver" ./aioserver
@@ -76,7 +79,7 @@ start() {
     *) echo "unknown server $1" >&2; exit 1 ;;
   esac
   : > "$bin/out"
-  GOMAXPROCS=1 taskset -c 0 "${cmd[@]}" > "$bin/out" 2> "$bin/err" &
+  GOMAXPROCS=1 nice -n "$NICE" taskset -c 0 "${cmd[@]}" > "$bin/out" 2> "$bin/err" &
   srv_pid=$!
   for _ in $(seq 200); do
     grep -q LISTEN "$bin/out" && break
@@ -103,7 +106,7 @@ scenario() {
   for r in $(seq "$REPEAT"); do
     for s in $SERVERS; do
       start "$s"
-      taskset -c 1 "$bin/loadgen" -server "$s" -scenario "$label" -addr "$srv_addr" -pid "$srv_pid" \
+      nice -n "$NICE" taskset -c 1 "$bin/loadgen" -server "$s" -scenario "$label" -addr "$srv_addr" -pid "$srv_pid" \
         -warmup "$WARM" -duration "$DUR" "$@" | tee -a "$results" >&2
       stop
     done
