@@ -30,7 +30,7 @@ import (
 //     its goroutine in the runtime's netpoller on a dup of the epoll fd
 //     (an epoll fd is readable when one of its fds is ready), so that the
 //     rest of the program has the P and the thread sleeps in the
-//     scheduler's own poll. This costs three or four epoll calls a
+//     scheduler's own poll. This costs about five epoll calls a
 //     wake-up, once per quiet spell.
 //
 // What it costs the rest of the program, where the loop holds the only P
@@ -47,6 +47,9 @@ import (
 // every 130 µs, and 99.9 % of its waits end within the hold) and short
 // against the runtime's own 10 ms time slice.
 const holdMax = time.Millisecond
+
+// testHookBeforePark, if set, is called by park before it parks.
+var testHookBeforePark func(*Poller)
 
 // parker is the Poller's way of sleeping in the runtime's netpoller: a
 // dup of the epoll fd, registered with it.
@@ -117,8 +120,6 @@ func (p *Poller) sleep(buf []unix.EpollEvent, timeout time.Duration) (int, error
 }
 
 // park waits up to timeout (forever if negative) without holding the P.
-// Wait has just polled and found nothing; anything that became ready
-// since then has signalled the netpoller.
 func (p *Poller) park(buf []unix.EpollEvent, timeout time.Duration) (int, error) {
 	k := &p.parking
 	k.prepare(p.epfd) // a Poller with nothing registered parks too (executor jobs need the P)
@@ -133,13 +134,15 @@ func (p *Poller) park(buf []unix.EpollEvent, timeout time.Duration) (int, error)
 		k.deadline = false
 	}
 	k.parks.Add(1)
-	n, polled := 0, false
+	if testHookBeforePark != nil {
+		testHookBeforePark(p)
+	}
+	n := 0
 	var werr error
+	// Read's first call, before it waits, must poll although Wait just
+	// did: Read begins by clearing the netpoller's readiness note, so a
+	// wake-up that came since the last poll is seen only by this one.
 	err := k.rc.Read(func(uintptr) bool {
-		if !polled { // Read calls first without waiting: Wait just polled
-			polled = true
-			return false
-		}
 		n, werr = p.waitRaw(buf, 0)
 		return n != 0 || werr != nil
 	})
