@@ -33,7 +33,6 @@ type ioState struct {
 	iov     []unix.Iovec // writev scratch
 	free    [][]byte     // write-buffer chunks to reuse (writebuf.go)
 	servers []*Server
-	park    *parker // park_linux.go
 
 	// While the loop dispatches IO readiness, small stream writes wait
 	// in their transports (corkWrite) and go out when it ends (uncork).
@@ -74,5 +73,4 @@ func (l *Loop) closeIO() {
 		}
 	}
 	l.io.free = nil
-	l.io.closeParker()
 }

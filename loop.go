@@ -283,7 +283,7 @@ func (l *Loop) poll(timeout time.Duration) {
 			return
 		}
 	}
-	l.waitIO(timeout) // park_linux.go: parks in Go's netpoller on Linux
+	l.wait(timeout) // the poller decides how to sleep (internal/poll)
 }
 
 // wait polls once and dispatches the events; it returns how many came.
@@ -374,6 +374,16 @@ func (l *Loop) CallSoon(fn func()) *Handle {
 	h := &Handle{fn: fn, loop: l}
 	l.ready.push(h)
 	return h
+}
+
+// CallSoonNoHandle schedules fn exactly as CallSoon does, but returns no
+// Handle, so it costs no allocation: the ready queue holds fn itself. Use
+// it for a callback that is never cancelled. The rules of CallSoon about
+// goroutines and closed loops apply; a panic in fn goes to the exception
+// handler, with no Handle in its context.
+func (l *Loop) CallSoonNoHandle(fn func()) {
+	l.checkOpen("CallSoonNoHandle")
+	l.ready.push(funcCallback(fn))
 }
 
 // CallLater schedules fn to run after d of loop time (asyncio's

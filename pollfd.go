@@ -38,13 +38,6 @@ func (p *pollFD) init(l *Loop, fd int, h fdHandler) {
 	}
 	l.fds[fd] = h
 	l.nfds++
-	if l.nfds == 1 {
-		// Set up the parking wait now, while fds are to be had: made
-		// lazily under EMFILE, its first use of the runtime's netpoller
-		// would make the runtime's own eventfd fail, which is fatal.
-		// This is the one place that sets it up.
-		l.io.prepareParker()
-	}
 }
 
 // setInterest brings the poller's interest in the fd to w: the fd is

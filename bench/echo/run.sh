@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Echo benchmarks: aio against Go net (goroutine per connection) and
-# asyncio+uvloop, all driven by the same load generator (loadgen).
+# Echo benchmarks: aio against Go net (goroutine per connection),
+# asyncio+uvloop and a minimal C epoll server (the floor), all driven by
+# the same load generator (loadgen).
 #
 # The server runs alone on core 0 (taskset -c 0, GOMAXPROCS=1), the load
 # generator on core 1. Each scenario starts a fresh server. Rates are
@@ -19,11 +20,16 @@
 # each server answers; there a faster server batches less per wake-up,
 # so its CPU per message is not comparable, its rate is.
 #
-#   bench/echo/run.sh                       # everything, ~6 minutes
+#   bench/echo/run.sh                       # everything, ~12 minutes
 #   REPEAT=1 DURATION=3s SERVERS="aio net" bench/echo/run.sh
+#   ONLY='at [0-9]+k' bench/echo/run.sh      # the scenarios whose name matches (grep -E)
+#   NICE=-10 bench/echo/run.sh              # server and loadgen at nice -10 (root), on a
+#                                           # machine where other work takes the cores
 #
 # Needs taskset (util-linux) and, for the uvloop server,
 # /usr/bin/python3 with python3-uvloop (apt-get install python3-uvloop).
+# The C server (cserver.c) is built with the system's cc; without one it
+# is left out, with a note.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
@@ -44,11 +50,22 @@ if ! "$PY" -c 'import uvloop' 2>/dev/null; then
   echo "run.sh: no uvloop for $PY: the Python server runs on plain asyncio" >&2
   pyname=asyncio
 fi
-SERVERS=${SERVERS:-"aio net $pyname"}
+CC=${CC:-cc}
+cname=c
+if ! command -v "$CC" >/dev/null; then
+  echo "run.sh: no C compiler ($CC): the C floor server is left out" >&2
+  cname=
+fi
+SERVERS=${SERVERS:-"aio net $pyname $cname"}
+ONLY=${ONLY:-}
+NICE=${NICE:-0}
 
 go build -o "$bin/loadgen" ./loadgen
 go build -o "$bin/aioserver" ./aioserver
 go build -o "$bin/netserver" ./netserver
+case " $SERVERS " in
+  *" c "*) "$CC" -O2 -o "$bin/cserver" cserver.c ;;
+esac
 results="$bin/results.txt"
 : > "$results"
 
@@ -57,11 +74,12 @@ start() {
   case $1 in
     aio) cmd=("$bin/aioserver") ;;
     net) cmd=("$bin/netserver") ;;
+    c) cmd=("$bin/cserver") ;;
     uvloop|asyncio) cmd=("$PY" "$here/uvloop_server.py") ;;
     *) echo "unknown server $1" >&2; exit 1 ;;
   esac
   : > "$bin/out"
-  GOMAXPROCS=1 taskset -c 0 "${cmd[@]}" > "$bin/out" 2> "$bin/err" &
+  GOMAXPROCS=1 nice -n "$NICE" taskset -c 0 "${cmd[@]}" > "$bin/out" 2> "$bin/err" &
   srv_pid=$!
   for _ in $(seq 200); do
     grep -q LISTEN "$bin/out" && break
@@ -82,10 +100,13 @@ stop() {
 scenario() {
   local label=$1 s r
   shift
+  if [ -n "$ONLY" ] && ! grep -qE "$ONLY" <<< "$label"; then
+    return
+  fi
   for r in $(seq "$REPEAT"); do
     for s in $SERVERS; do
       start "$s"
-      taskset -c 1 "$bin/loadgen" -server "$s" -scenario "$label" -addr "$srv_addr" -pid "$srv_pid" \
+      nice -n "$NICE" taskset -c 1 "$bin/loadgen" -server "$s" -scenario "$label" -addr "$srv_addr" -pid "$srv_pid" \
         -warmup "$WARM" -duration "$DUR" "$@" | tee -a "$results" >&2
       stop
     done
@@ -95,6 +116,8 @@ scenario() {
 scenario "ping-pong, 64 conns × 64 B" -conns 64 -size 64 -depth 1
 scenario "ping-pong at 40k msg/s" -conns 64 -size 64 -depth 1 -rate 40000
 scenario "pipelined, 64 conns × 64 B, 16 in flight" -conns 64 -size 64 -depth 16
+scenario "pipelined at 100k msg/s" -conns 64 -size 64 -depth 16 -rate 100000
+scenario "pipelined at 300k msg/s" -conns 64 -size 64 -depth 16 -rate 300000
 scenario "pipelined at 500k msg/s" -conns 64 -size 64 -depth 16 -rate 500000
 scenario "1 MiB messages, 4 conns" -conns 4 -size 1048576 -depth 1
 scenario "1 MiB messages at 400 MB/s" -conns 4 -size 1048576 -depth 1 -rate 400

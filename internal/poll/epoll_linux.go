@@ -33,6 +33,8 @@ type Poller struct {
 	// wakeDrain receives the counter in Wait. wakeOne is read-only after New.
 	wakeOne   [8]byte
 	wakeDrain [8]byte
+	// parking is how Wait sleeps past a short while (park_linux.go).
+	parking parker
 }
 
 // New creates a Poller: an epoll instance (EPOLL_CLOEXEC) and a non-blocking
@@ -109,6 +111,7 @@ func (p *Poller) ctl(op, fd int, interest Event) error {
 // writing). Registering an fd twice returns an error matching unix.EEXIST.
 // Call from the owning goroutine.
 func (p *Poller) Register(fd int, interest Event) error {
+	p.parking.prepare(p.epfd)
 	return p.ctl(unix.EPOLL_CTL_ADD, fd, interest)
 }
 
@@ -139,6 +142,12 @@ func (p *Poller) Unregister(fd int) error {
 // epoll_pwait2 when the kernel has it, and is otherwise rounded up to the next
 // millisecond, so a loop waiting for a timer never spins.
 //
+// How it sleeps is its own affair (park_linux.go): a wake-up costs one
+// epoll_pwait while the loop is busy, and a Poller that has waited for
+// about a millisecond parks its goroutine in the Go runtime's netpoller, so
+// that a quiet loop holds no P. Before it blocks it yields the P once
+// (runtime.Gosched).
+//
 // Wait fills events and returns how many it filled, at most len(events); it
 // does not allocate unless events is longer than in any earlier call. An
 // interrupted wait (EINTR) returns (0, nil), and so does a wait ended only by
@@ -153,14 +162,50 @@ func (p *Poller) Wait(events []Ready, timeout time.Duration) (int, error) {
 		p.buf = make([]unix.EpollEvent, size)
 	}
 	buf := p.buf[:size]
+	var n int
+	var err error
+	if timeout == 0 {
+		n, err = p.waitRaw(buf, 0)
+	} else {
+		n, err = p.sleep(buf, timeout)
+	}
+	if err == unix.EINTR {
+		return 0, nil // the loop recomputes its timeout
+	}
+	if err != nil {
+		return 0, err
+	}
+	return p.collect(events, buf[:n]), nil
+}
 
+// collect converts the kernel's events to events, consuming a wake-up.
+func (p *Poller) collect(events []Ready, buf []unix.EpollEvent) int {
+	k := 0
+	for i := range buf {
+		ev := &buf[i]
+		fd := int(ev.Fd)
+		if fd == p.wakefd {
+			p.drainWake()
+			continue
+		}
+		if k == len(events) {
+			continue // only when events is empty; level-triggered, so reported again later
+		}
+		events[k] = Ready{Fd: fd, Events: fromEpoll(ev.Events)}
+		k++
+	}
+	return k
+}
+
+// waitBlocking is epoll_pwait through the runtime's syscall path, which
+// lets the runtime hand the P to another thread while it blocks: the
+// sleep of a Poller that cannot park.
+func (p *Poller) waitBlocking(buf []unix.EpollEvent, timeout time.Duration) (int, error) {
 	var n int
 	var err error
 	switch {
 	case timeout < 0:
 		n, err = unix.EpollWait(p.epfd, buf, -1)
-	case timeout == 0:
-		n, err = unix.EpollWait(p.epfd, buf, 0)
 	default:
 		if timeout%time.Millisecond != 0 && !p.noPwait2 {
 			n, err = p.pwait2(buf, timeout)
@@ -177,22 +222,7 @@ func (p *Poller) Wait(events []Ready, timeout time.Duration) (int, error) {
 		}
 		return 0, os.NewSyscallError("epoll_wait", err)
 	}
-
-	k := 0
-	for i := range buf[:n] {
-		ev := &buf[i]
-		fd := int(ev.Fd)
-		if fd == p.wakefd {
-			p.drainWake()
-			continue
-		}
-		if k == len(events) {
-			continue // only when events is empty; level-triggered, so reported again later
-		}
-		events[k] = Ready{Fd: fd, Events: fromEpoll(ev.Events)}
-		k++
-	}
-	return k, nil
+	return n, nil
 }
 
 // ceilMillis converts a positive timeout to whole milliseconds for
@@ -255,6 +285,7 @@ func (p *Poller) Close() error {
 	if !p.markClosed() {
 		return ErrClosed
 	}
+	p.parking.close()
 	err1 := unix.Close(p.wakefd)
 	err2 := unix.Close(p.epfd)
 	p.buf = nil

@@ -4,54 +4,191 @@ package poll
 
 import (
 	"os"
+	"runtime"
+	"sync/atomic"
+	"syscall"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
 
-// Added for the aio loop's parking wait (aio/park_linux.go, issue 4): the
-// loop parks its goroutine in Go's own netpoller on the epoll fd instead
-// of blocking a thread in epoll_wait, and polls with PollNow.
+// How a Linux Poller sleeps (see Wait). One wait for readiness should cost
+// one epoll_pwait, and the Go runtime must not be made to work around it:
+//
+//   - Every epoll call is a raw syscall. A goroutine that blocks in an
+//     ordinary syscall leaves its P in the syscall state; the runtime's
+//     sysmon thread then keeps ticking every 20 µs to take the P back and
+//     hands it to another thread, which a loop waking 10,000 times a second
+//     pays for at each wake-up.
+//   - Wait first holds the P for up to holdMax in a raw epoll_pwait on the
+//     loop's own epoll fd: a wake-up costs that one syscall, as in a C
+//     event loop. Before it, Wait yields (runtime.Gosched), so that the
+//     goroutines the loop made runnable (executor jobs, goroutines it sent
+//     to) run first rather than wait for the P.
+//   - Past holdMax of quiet, Wait sleeps without holding the P: it parks
+//     its goroutine in the runtime's netpoller on a dup of the epoll fd
+//     (an epoll fd is readable when one of its fds is ready), so that the
+//     rest of the program has the P and the thread sleeps in the
+//     scheduler's own poll. This costs about five epoll calls a
+//     wake-up, once per quiet spell.
+//
+// What it costs the rest of the program, where the loop holds the only P
+// (GOMAXPROCS=1, or every P held by a loop): a goroutine that becomes
+// runnable while a Wait holds the P runs at the loop's next Wait, at most
+// holdMax later plus the pass in between, and its timers are run there
+// too; a goroutine that waits for the runtime's netpoller (package net)
+// is found by sysmon, every 10 ms, as when the loop computes for that
+// long.
 
-// Fd returns the epoll fd, for a caller that waits for it to become
-// readable (it does when a registered fd is ready or Wake was called).
-// The Poller keeps ownership: do not close it.
-func (p *Poller) Fd() int { return p.epfd }
+// holdMax is the longest a Wait holds its P in a raw epoll_pwait. It is
+// long enough to cover the gaps between wake-ups of a loaded loop (the
+// pipelined echo benchmark paced at 100k messages a second wakes it about
+// every 130 µs, and 99.9 % of its waits end within the hold) and short
+// against the runtime's own 10 ms time slice.
+const holdMax = time.Millisecond
 
-// PollNow is Wait with a zero timeout made as a raw syscall: it never
-// blocks, and it does not enter the Go scheduler's syscall path, so that
-// a loop that polls often does not keep waking the runtime's sysmon
-// thread. Call from the owning goroutine.
-func (p *Poller) PollNow(events []Ready) (int, error) {
-	if p.closed.Load() {
-		return 0, ErrClosed
+// testHookBeforePark, if set, is called by park before it parks.
+var testHookBeforePark func(*Poller)
+
+// parker is the Poller's way of sleeping in the runtime's netpoller: a
+// dup of the epoll fd, registered with it.
+type parker struct {
+	f        *os.File // nil until the first Register
+	rc       syscall.RawConn
+	deadline bool // a read deadline is set
+	failed   bool // parking is unavailable: block in epoll_pwait instead
+	// parks counts the waits that parked; a test hook, read by tests from
+	// other goroutines.
+	parks atomic.Uint64
+}
+
+// prepare makes the parking fd, once. Register calls it, so that it is
+// made at the first Register rather than at the first long wait, while
+// fds are still to be had: the fd's first use initialises the runtime's
+// netpoller, and the runtime treats a failure of that (its eventfd under
+// EMFILE) as fatal.
+func (k *parker) prepare(epfd int) {
+	if k.f != nil || k.failed {
+		return
 	}
-	size := max(len(events), 1)
-	if cap(p.buf) < size {
-		p.buf = make([]unix.EpollEvent, size)
+	k.failed = true
+	fd, err := unix.Dup(epfd)
+	if err != nil {
+		return
 	}
-	buf := p.buf[:size]
-	r, _, e := unix.RawSyscall6(unix.SYS_EPOLL_PWAIT, uintptr(p.epfd),
-		uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)), 0, 0, 0)
+	unix.CloseOnExec(fd)
+	if err := unix.SetNonblock(fd, true); err != nil {
+		unix.Close(fd)
+		return
+	}
+	f := os.NewFile(uintptr(fd), "aio-epoll")
+	rc, err := f.SyscallConn()
+	if err != nil {
+		f.Close()
+		return
+	}
+	// If the netpoller refused the fd, the first Read fails ("waiting
+	// for unsupported file type") and park falls back for good.
+	k.f, k.rc, k.failed = f, rc, false
+}
+
+// close releases the parking fd.
+func (k *parker) close() {
+	if k.f != nil {
+		k.f.Close()
+	}
+	k.f, k.rc, k.deadline, k.failed = nil, nil, false, true
+}
+
+// sleep is Wait with a non-zero timeout: it holds the P in a raw wait for
+// up to holdMax, then parks for the rest.
+func (p *Poller) sleep(buf []unix.EpollEvent, timeout time.Duration) (int, error) {
+	runtime.Gosched()
+	hold := timeout
+	if hold < 0 || hold > holdMax {
+		hold = holdMax
+	}
+	n, err := p.waitRaw(buf, hold)
+	if n != 0 || err != nil || hold == timeout {
+		return n, err
+	}
+	if timeout > 0 {
+		timeout -= hold
+	}
+	return p.park(buf, timeout)
+}
+
+// park waits up to timeout (forever if negative) without holding the P.
+func (p *Poller) park(buf []unix.EpollEvent, timeout time.Duration) (int, error) {
+	k := &p.parking
+	k.prepare(p.epfd) // a Poller with nothing registered parks too (executor jobs need the P)
+	if k.failed {
+		return p.waitBlocking(buf, timeout)
+	}
+	if timeout > 0 {
+		k.f.SetReadDeadline(time.Now().Add(timeout))
+		k.deadline = true
+	} else if k.deadline {
+		k.f.SetReadDeadline(time.Time{})
+		k.deadline = false
+	}
+	k.parks.Add(1)
+	if testHookBeforePark != nil {
+		testHookBeforePark(p)
+	}
+	n := 0
+	var werr error
+	// Read's first call, before it waits, must poll although Wait just
+	// did: Read begins by clearing the netpoller's readiness note, so a
+	// wake-up that came since the last poll is seen only by this one.
+	err := k.rc.Read(func(uintptr) bool {
+		n, werr = p.waitRaw(buf, 0)
+		return n != 0 || werr != nil
+	})
+	if err != nil && !os.IsTimeout(err) {
+		k.failed = true // block in epoll_pwait from now on
+	}
+	return n, werr
+}
+
+// waitRaw is epoll_pwait (or epoll_pwait2 for a timeout with a
+// sub-millisecond part) as a raw syscall, which the runtime does not see:
+// it returns the number of kernel events in buf. An interrupted wait
+// returns unix.EINTR, which Wait turns into (0, nil).
+func (p *Poller) waitRaw(buf []unix.EpollEvent, timeout time.Duration) (int, error) {
+	if timeout > 0 && timeout%time.Millisecond != 0 && !p.noPwait2 {
+		p.ts = unix.NsecToTimespec(int64(timeout))
+		n, e := p.rawSyscall(unix.SYS_EPOLL_PWAIT2, buf, uintptr(unsafe.Pointer(&p.ts)))
+		if e != unix.ENOSYS && e != unix.EPERM {
+			return n, sysErr("epoll_pwait2", e)
+		}
+		p.noPwait2 = true
+	}
+	ms := 0
+	if timeout > 0 {
+		ms = ceilMillis(timeout)
+	}
+	n, e := p.rawSyscall(unix.SYS_EPOLL_PWAIT, buf, uintptr(ms))
+	return n, sysErr("epoll_pwait", e)
+}
+
+func (p *Poller) rawSyscall(trap uintptr, buf []unix.EpollEvent, timeout uintptr) (int, unix.Errno) {
+	r, _, e := unix.RawSyscall6(trap, uintptr(p.epfd),
+		uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)), timeout, 0, 0)
 	if e != 0 {
-		if e == unix.EINTR {
-			return 0, nil
-		}
-		return 0, os.NewSyscallError("epoll_pwait", e)
+		return 0, e
 	}
-	k := 0
-	for i := range buf[:int(r)] {
-		ev := &buf[i]
-		fd := int(ev.Fd)
-		if fd == p.wakefd {
-			p.drainWake()
-			continue
-		}
-		if k == len(events) {
-			continue
-		}
-		events[k] = Ready{Fd: fd, Events: fromEpoll(ev.Events)}
-		k++
+	return int(r), 0
+}
+
+// sysErr turns an errno into an error: nil for success, EINTR itself.
+func sysErr(call string, e unix.Errno) error {
+	switch e {
+	case 0:
+		return nil
+	case unix.EINTR:
+		return e
 	}
-	return k, nil
+	return os.NewSyscallError(call, e)
 }

@@ -1,0 +1,205 @@
+//go:build linux
+
+package poll
+
+import (
+	"runtime"
+	"testing"
+	"time"
+)
+
+// Tests of how a Linux Wait sleeps (park_linux.go): held raw, parked in
+// the runtime's netpoller, or blocked where it cannot park. Which way a
+// Wait went is read from the parks counter, never from timing.
+
+// waitUntil calls Wait(-1) until it reports an event for fd or done says
+// the wake-up it waits for was consumed, and returns the events for fd.
+func waitUntil(t *testing.T, p *Poller, fd int, done func() bool) Event {
+	got, _ := waitCount(t, p, fd, done)
+	return got
+}
+
+// waitCount is waitUntil that also returns how many Waits it took.
+func waitCount(t *testing.T, p *Poller, fd int, done func() bool) (got Event, waits int) {
+	t.Helper()
+	events := make([]Ready, 8)
+	for got == 0 && !done() {
+		waits++
+		n, err := p.Wait(events, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range events[:n] {
+			if ev.Fd == fd {
+				got |= ev.Events
+			}
+		}
+	}
+	return got, waits
+}
+
+// pollerWithPipe returns a Poller with the read end of an empty pipe
+// registered for reading, and the pipe.
+func pollerWithPipe(t *testing.T) (p *Poller, r, w int) {
+	t.Helper()
+	p = newPoller(t)
+	r, w = pipe(t)
+	if err := p.Register(r, Readable); err != nil {
+		t.Fatal(err)
+	}
+	return p, r, w
+}
+
+// TestRegisterPreparesParking: the parking fd is made at the first
+// Register, not at the first long wait (see parker.prepare), and Close
+// releases it.
+func TestRegisterPreparesParking(t *testing.T) {
+	p, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.parking.f != nil {
+		t.Fatal("parking fd made before any Register")
+	}
+	r, _ := pipe(t)
+	if err := p.Register(r, Readable); err != nil {
+		t.Fatal(err)
+	}
+	if p.parking.f == nil || p.parking.failed {
+		t.Fatalf("no parking fd after Register (failed=%v)", p.parking.failed)
+	}
+	f := p.parking.f
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if p.parking.f != nil || f.Fd() != ^uintptr(0) { // os.File.Fd is -1 once closed
+		t.Fatal("Close left the parking fd open")
+	}
+}
+
+// TestParkedWaitSeesReadiness: a Wait that has held its P for holdMax
+// parks, and readiness that comes while it is parked ends it.
+func TestParkedWaitSeesReadiness(t *testing.T) {
+	t.Parallel()
+	p, r, w := pollerWithPipe(t)
+	go func() {
+		for p.parking.parks.Load() == 0 { // until Wait is past its hold
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(5 * time.Millisecond) // most likely parked by now; either order must work
+		write(t, w, "x")
+	}()
+	if got := waitUntil(t, p, r, func() bool { return false }); got&Readable == 0 {
+		t.Fatalf("got %v, want Readable", got)
+	}
+	if p.parking.parks.Load() == 0 {
+		t.Fatal("the Wait never parked: the test did not test the parked wait")
+	}
+}
+
+// TestParkedWaitWakes: Wake ends a parked Wait.
+func TestParkedWaitWakes(t *testing.T) {
+	t.Parallel()
+	p, _, _ := pollerWithPipe(t) // registered, never ready
+	go func() {
+		for p.parking.parks.Load() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(5 * time.Millisecond)
+		if err := p.Wake(); err != nil {
+			t.Errorf("Wake: %v", err)
+		}
+	}()
+	waitUntil(t, p, -1, func() bool { return p.signals.Load() != 0 && !p.pending.Load() })
+}
+
+// TestParkedWaitTimeout: a timeout longer than holdMax ends a parked Wait
+// with nothing; so does one shorter than holdMax, without parking.
+func TestParkedWaitTimeout(t *testing.T) {
+	t.Parallel()
+	p, _, _ := pollerWithPipe(t)
+	events := make([]Ready, 8)
+	if n, err := p.Wait(events, holdMax/2); n != 0 || err != nil {
+		t.Fatalf("Wait(holdMax/2): n=%d err=%v", n, err)
+	}
+	if p.parking.parks.Load() != 0 {
+		t.Fatal("a Wait shorter than holdMax parked")
+	}
+	if n, err := p.Wait(events, 3*holdMax); n != 0 || err != nil {
+		t.Fatalf("Wait(3*holdMax): n=%d err=%v", n, err)
+	}
+	if p.parking.parks.Load() != 1 {
+		t.Fatalf("parks = %d after a Wait longer than holdMax, want 1", p.parking.parks.Load())
+	}
+	// The deadline of that Wait must not cut the next one short: a Wait
+	// that returned at each hold's end would take about ten.
+	go func() {
+		time.Sleep(10 * holdMax)
+		p.Wake()
+	}()
+	if _, waits := waitCount(t, p, -1, func() bool { return p.signals.Load() != 0 && !p.pending.Load() }); waits > 3 {
+		t.Fatalf("a Wait(-1) after a timed one took %d Waits to see a Wake: the deadline stayed", waits)
+	}
+}
+
+// TestWaitWithoutParking: where the netpoller cannot be used, Wait blocks
+// in epoll_pwait instead, and readiness and Wake still end it.
+func TestWaitWithoutParking(t *testing.T) {
+	t.Parallel()
+	p, r, w := pollerWithPipe(t)
+	p.parking.close() // as if the dup or the netpoller had failed
+	go func() {
+		time.Sleep(10 * holdMax)
+		write(t, w, "x")
+	}()
+	if got := waitUntil(t, p, r, func() bool { return false }); got&Readable == 0 {
+		t.Fatalf("got %v, want Readable", got)
+	}
+	if p.parking.parks.Load() != 0 {
+		t.Fatal("parked without a parking fd")
+	}
+}
+
+// TestWaitLetsRunnableGoroutinesRun: on one P, a goroutine that is
+// runnable when Wait begins runs before Wait holds the P, so its Wake
+// ends the Wait during the hold instead of after it.
+func TestWaitLetsRunnableGoroutinesRun(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	p, _, _ := pollerWithPipe(t)
+	for range 20 {
+		before := p.signals.Load()
+		go p.Wake()
+		waitUntil(t, p, -1, func() bool { return p.signals.Load() > before && !p.pending.Load() })
+	}
+	// Without the yield every one of them parks; with it, one may still
+	// park where the VM stalls the waking goroutine's write for 1 ms.
+	if n := p.parking.parks.Load(); n > 10 {
+		t.Fatalf("%d of 20 Waits parked: the waking goroutine did not run during the hold", n)
+	}
+}
+
+// TestParkSeesWakeBeforeIt: a Wake that comes after the hold ended, and
+// that the runtime's netpoller has already noted before park begins its
+// Read, still ends the Wait (Read clears the netpoller's note, so park
+// must poll before it waits). Not parallel: it sets a package hook.
+func TestParkSeesWakeBeforeIt(t *testing.T) {
+	p, _, _ := pollerWithPipe(t)
+	testHookBeforePark = func(hp *Poller) {
+		if hp != p {
+			return
+		}
+		hp.Wake()
+		time.Sleep(5 * time.Millisecond) // the scheduler polls the netpoller meanwhile
+	}
+	defer func() { testHookBeforePark = nil }()
+	events := make([]Ready, 8)
+	if n, err := p.Wait(events, 10*time.Second); n != 0 || err != nil {
+		t.Fatalf("Wait: n=%d err=%v", n, err)
+	}
+	if p.parking.parks.Load() != 1 {
+		t.Fatal("the Wait did not park: the test did not test the parked wait")
+	}
+	if p.pending.Load() {
+		t.Fatal("the Wait ended without the Wake that came before it parked")
+	}
+}
