@@ -31,7 +31,8 @@
 //	seed000_wget_streams host[:port]...   # port 80 when none is given
 //
 // The loop stops at the end of the header as the original does, and also
-// at the end of the stream (the original would loop for ever on b'').
+// at the end of the stream (the original would loop for ever there,
+// reading empty lines).
 package main
 
 import (
