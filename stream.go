@@ -100,7 +100,6 @@ type StreamReader struct {
 	err     error
 	tr      ReadTransport // paused and resumed for flow control; nil when fed by hand
 	paused  bool          // tr is paused by us
-	noPause bool          // ReadAll waits for everything: never pause
 	waiting bool          // a task waits in waitForData
 	data    Event         // set when data, EOF or an error comes for the waiting task
 }
@@ -152,7 +151,7 @@ func (r *StreamReader) FeedData(p []byte) {
 	}
 	r.buf = append(r.buf, p...)
 	r.wake()
-	if r.tr != nil && !r.paused && !r.noPause && r.Buffered() > 2*r.Limit() {
+	if r.tr != nil && !r.paused && r.Buffered() > 2*r.Limit() {
 		r.tr.PauseReading()
 		r.paused = true
 	}
@@ -267,19 +266,14 @@ func (r *StreamReader) Read(t *Task, n int) ([]byte, error) {
 }
 
 // ReadAll reads until the end of the stream and returns every byte
-// (asyncio's read(-1)), an empty slice if there were none. While it waits
-// the transport is never paused: the whole stream is held in memory.
+// (asyncio's read(-1)), an empty slice if there were none. The whole
+// stream is held in the buffer meanwhile (each wait resumes the
+// transport that the growing buffer paused).
 //
 // Cancellation: ReadAll returns an error matching ErrCancelled and
 // nothing is consumed: what came meanwhile stays buffered for the next
-// read (and the transport pauses if that is past twice the limit).
-// asyncio's read(-1) loses what it had gathered.
+// read. asyncio's read(-1) loses what it had gathered.
 func (r *StreamReader) ReadAll(t *Task) ([]byte, error) {
-	r.noPause = true
-	defer func() {
-		r.noPause = false
-		r.maybePause()
-	}()
 	for {
 		if r.err != nil {
 			return nil, r.err
@@ -290,13 +284,6 @@ func (r *StreamReader) ReadAll(t *Task) ([]byte, error) {
 		if err := r.waitForData(t, "ReadAll"); err != nil {
 			return nil, err
 		}
-	}
-}
-
-func (r *StreamReader) maybePause() {
-	if r.tr != nil && !r.paused && r.Buffered() > 2*r.Limit() {
-		r.tr.PauseReading()
-		r.paused = true
 	}
 }
 

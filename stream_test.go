@@ -426,3 +426,58 @@ func TestStreamLines(t *testing.T) {
 		return nil
 	})
 }
+
+// TestStreamCloseWakesReader closes a connection from its own side while
+// a task waits to read from it: the read returns the end of the stream.
+func TestStreamCloseWakesReader(t *testing.T) {
+	runStreams(t, func(tk *aio.Task, c *streamConn) error {
+		c.cw.Write([]byte("partial"))
+		if err := waitBuffered(tk, c.sr, 7); err != nil {
+			return err
+		}
+		reader := aio.Spawn(tk, func(tk *aio.Task) ([]byte, error) { return c.sr.ReadLine(tk) })
+		if err := aio.Sleep(tk, 0); err != nil {
+			return err
+		}
+		c.sw.Transport().Abort()
+		got, err := aio.Await(tk, reader)
+		if err := expect("ReadLine on a closed connection", got, err, "partial"); err != nil {
+			return err
+		}
+		if _, err := c.sr.ReadLine(tk); err != io.EOF {
+			return fmt.Errorf("then ReadLine = %v, want io.EOF", err)
+		}
+		return c.sw.WaitClosed(tk)
+	})
+}
+
+// TestStreamCancelledHandler cancels a handler: its connection closes.
+func TestStreamCancelledHandler(t *testing.T) {
+	aiotest.CheckFDs(t)
+	aiotest.Run(t, func(tk *aio.Task) error {
+		var handler *aio.Task
+		srv, err := aio.StartServer(tk, func(tk *aio.Task, r *aio.StreamReader, w *aio.StreamWriter) error {
+			handler = tk
+			_, err := r.ReadLine(tk)
+			return err
+		}, "tcp4", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		r, w, err := aio.OpenConnection(tk, "tcp4", srv.Addr().String())
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		if err := waitFor(tk, func() bool { return handler != nil }); err != nil {
+			return err
+		}
+		handler.Cancel()
+		if got, err := r.ReadAll(tk); err != nil || len(got) != 0 {
+			return fmt.Errorf("client read %q, %v; want the end", got, err)
+		}
+		srv.Close()
+		return srv.WaitClosed(tk)
+	})
+}
