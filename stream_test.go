@@ -371,22 +371,18 @@ func TestStreamHandlerError(t *testing.T) {
 	var reported []error
 	boom := errors.New("boom")
 	aiotest.Run(t, func(tk *aio.Task) error {
-		srv, err := aio.StartServer(tk, func(tk *aio.Task, r *aio.StreamReader, w *aio.StreamWriter) error {
+		srv, r, w, err := serveOne(tk, func(tk *aio.Task, r *aio.StreamReader, w *aio.StreamWriter) error {
 			line, err := r.ReadLine(tk)
 			if err != nil {
 				return err
 			}
 			w.Write(line)
 			return boom
-		}, "tcp4", "127.0.0.1:0")
+		})
 		if err != nil {
 			return err
 		}
 		defer srv.Close()
-		r, w, err := aio.OpenConnection(tk, "tcp4", srv.Addr().String())
-		if err != nil {
-			return err
-		}
 		defer w.Close()
 		w.Write([]byte("hi\n"))
 		got, err := r.ReadAll(tk)
@@ -456,19 +452,15 @@ func TestStreamCancelledHandler(t *testing.T) {
 	aiotest.CheckFDs(t)
 	aiotest.Run(t, func(tk *aio.Task) error {
 		var handler *aio.Task
-		srv, err := aio.StartServer(tk, func(tk *aio.Task, r *aio.StreamReader, w *aio.StreamWriter) error {
+		srv, r, w, err := serveOne(tk, func(tk *aio.Task, r *aio.StreamReader, w *aio.StreamWriter) error {
 			handler = tk
 			_, err := r.ReadLine(tk)
 			return err
-		}, "tcp4", "127.0.0.1:0")
+		})
 		if err != nil {
 			return err
 		}
 		defer srv.Close()
-		r, w, err := aio.OpenConnection(tk, "tcp4", srv.Addr().String())
-		if err != nil {
-			return err
-		}
 		defer w.Close()
 		if err := waitFor(tk, func() bool { return handler != nil }); err != nil {
 			return err
@@ -480,4 +472,19 @@ func TestStreamCancelledHandler(t *testing.T) {
 		srv.Close()
 		return srv.WaitClosed(tk)
 	})
+}
+
+// serveOne starts a stream server with handler on 127.0.0.1 and connects
+// to it. The caller closes the server and the writer.
+func serveOne(tk *aio.Task, handler aio.StreamHandler) (*aio.Server, *aio.StreamReader, *aio.StreamWriter, error) {
+	srv, err := aio.StartServer(tk, handler, "tcp4", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r, w, err := aio.OpenConnection(tk, "tcp4", srv.Addr().String())
+	if err != nil {
+		srv.Close()
+		return nil, nil, nil, err
+	}
+	return srv, r, w, nil
 }
