@@ -1,0 +1,425 @@
+package aio
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+)
+
+// DefaultStreamLimit is the line-length limit of a StreamReader made
+// without one (asyncio's 64 KiB _DEFAULT_LIMIT).
+const DefaultStreamLimit = 64 << 10
+
+// keepReadBuffer is the largest reader buffer kept once drained; a larger
+// one is released, so a connection that once read a big block does not
+// hold it while idle.
+const keepReadBuffer = 4 << 10
+
+var (
+	// ErrLimitOverrun is matched by a *LimitOverrunError.
+	ErrLimitOverrun = errors.New("aio: stream limit overrun")
+
+	// ErrReadInProgress is returned by a StreamReader method called while
+	// another task waits for data on the same reader (asyncio's
+	// RuntimeError "... already waiting for incoming data"): which of two
+	// readers would get the next bytes is undefined, so only one may wait.
+	ErrReadInProgress = errors.New("aio: another task is already waiting for incoming data")
+)
+
+// IncompleteReadError is returned when the end of the stream came before
+// a read could complete (asyncio.IncompleteReadError). It matches
+// io.ErrUnexpectedEOF, and io.EOF as well when nothing at all was read.
+type IncompleteReadError struct {
+	// Partial holds the bytes read before the end; they were consumed
+	// from the stream. The caller owns them.
+	Partial []byte
+	// Expected is the count ReadExactly wanted, or -1 for ReadUntil,
+	// which waited for a separator.
+	Expected int
+}
+
+func (e *IncompleteReadError) Error() string {
+	if e.Expected < 0 {
+		return fmt.Sprintf("aio: %d bytes read on a total of undefined expected bytes", len(e.Partial))
+	}
+	return fmt.Sprintf("aio: %d bytes read on a total of %d expected bytes", len(e.Partial), e.Expected)
+}
+
+// Is makes the error match io.ErrUnexpectedEOF, and io.EOF when Partial
+// is empty (the stream had ended before the read began).
+func (e *IncompleteReadError) Is(target error) bool {
+	return target == io.ErrUnexpectedEOF || target == io.EOF && len(e.Partial) == 0
+}
+
+// LimitOverrunError is returned when a line or a chunk up to a separator
+// would be longer than the reader's limit (asyncio.LimitOverrunError). It
+// matches ErrLimitOverrun. Whether the bytes stay in the buffer depends on
+// the method, as in asyncio: ReadUntil keeps them, ReadLine drops them.
+type LimitOverrunError struct {
+	// Message says which way the limit was overrun: "Separator is found,
+	// but chunk is longer than limit" or "Separator is not found, and
+	// chunk exceed the limit" (asyncio's words).
+	Message string
+	// Consumed is the number of bytes to consume to get past the
+	// overrun: the separator's index when it was found, else how far the
+	// search went.
+	Consumed int
+}
+
+func (e *LimitOverrunError) Error() string { return "aio: " + e.Message }
+
+// Is makes the error match ErrLimitOverrun.
+func (e *LimitOverrunError) Is(target error) bool { return target == ErrLimitOverrun }
+
+// StreamReader reads a byte stream with suspending calls
+// (asyncio.StreamReader): lines, chunks up to a separator, exact counts,
+// everything to the end. OpenConnection and StartServer make one per
+// connection, fed by the connection's protocol; NewStreamReader makes one
+// to feed by hand.
+//
+// Every method is called from its loop's goroutine. Every slice a read
+// returns is a copy that the caller owns.
+//
+// Bytes stay in the reader's buffer until a read returns them, so a read
+// that is cancelled, or that fails, loses nothing: the next read sees the
+// same bytes (the documented exceptions are the overruns of ReadLine and
+// the partial data of an IncompleteReadError, both returned to the
+// caller or dropped as asyncio does). Only one task may wait in a read at
+// a time; another read meanwhile returns ErrReadInProgress.
+//
+// Flow control: when the buffer grows past twice the limit, the reader
+// pauses its transport; when reads take it back to the limit or below,
+// or a read must wait for more, the transport resumes.
+type StreamReader struct {
+	buf     []byte // unread bytes are buf[off:]
+	off     int
+	limit   int
+	eof     bool
+	err     error
+	tr      ReadTransport // paused and resumed for flow control; nil when fed by hand
+	paused  bool          // tr is paused by us
+	waiting bool          // a task waits in waitForData
+	data    Event         // set when data, EOF or an error comes for the waiting task
+}
+
+// NewStreamReader returns a reader with the given line-length limit (0 or
+// less means DefaultStreamLimit), fed with FeedData and FeedEOF.
+func NewStreamReader(limit int) *StreamReader {
+	r := &StreamReader{}
+	r.SetLimit(limit)
+	return r
+}
+
+// SetLimit sets the limit of ReadLine and ReadUntil, and of flow control
+// (the transport pauses past twice the limit); 0 or less means
+// DefaultStreamLimit (asyncio's limit argument). It applies from the next
+// read or FeedData on.
+func (r *StreamReader) SetLimit(limit int) {
+	if limit <= 0 {
+		limit = DefaultStreamLimit
+	}
+	r.limit = limit
+	r.maybeResume()
+}
+
+// Limit returns the reader's limit.
+func (r *StreamReader) Limit() int {
+	if r.limit <= 0 {
+		return DefaultStreamLimit
+	}
+	return r.limit
+}
+
+// Buffered returns the number of bytes received and not yet read.
+func (r *StreamReader) Buffered() int { return len(r.buf) - r.off }
+
+// FeedData appends p to the buffer (copied: p may be reused when FeedData
+// returns) and wakes a waiting read. It panics after FeedEOF, as asyncio
+// asserts: bytes after the end are a bug of the feeder.
+func (r *StreamReader) FeedData(p []byte) {
+	if r.eof {
+		panic("aio: StreamReader.FeedData after FeedEOF")
+	}
+	if len(p) == 0 {
+		return
+	}
+	if r.off > 0 && len(r.buf)+len(p) > cap(r.buf) {
+		n := copy(r.buf, r.buf[r.off:])
+		r.buf, r.off = r.buf[:n], 0
+	}
+	r.buf = append(r.buf, p...)
+	r.wake()
+	if r.tr != nil && !r.paused && r.Buffered() > 2*r.Limit() {
+		r.tr.PauseReading()
+		r.paused = true
+	}
+}
+
+// FeedEOF marks the end of the stream and wakes a waiting read.
+func (r *StreamReader) FeedEOF() {
+	r.eof = true
+	r.wake()
+}
+
+// AtEOF reports whether the end of the stream was fed and every byte
+// before it was read.
+func (r *StreamReader) AtEOF() bool { return r.eof && r.Buffered() == 0 }
+
+// SetErr makes every read from now on return err (asyncio's
+// set_exception); the stream's connection does this with the error it was
+// lost with. A waiting read is woken and returns err.
+func (r *StreamReader) SetErr(err error) {
+	r.err = err
+	r.wake()
+}
+
+// Err returns the error set with SetErr, or nil (asyncio's exception()).
+func (r *StreamReader) Err() error { return r.err }
+
+func (r *StreamReader) wake() {
+	if r.waiting {
+		r.data.Set()
+	}
+}
+
+// consume returns a copy of the next n buffered bytes and drops them from
+// the buffer.
+func (r *StreamReader) consume(n int) []byte {
+	out := bytes.Clone(r.buf[r.off : r.off+n])
+	if out == nil {
+		out = []byte{}
+	}
+	r.discard(n)
+	return out
+}
+
+// discard drops the next n buffered bytes and resumes the transport if
+// the buffer fell to the limit.
+func (r *StreamReader) discard(n int) {
+	r.off += n
+	if r.off == len(r.buf) {
+		r.off = 0
+		r.buf = r.buf[:0]
+		if cap(r.buf) > keepReadBuffer {
+			r.buf = nil
+		}
+	}
+	r.maybeResume()
+}
+
+func (r *StreamReader) maybeResume() {
+	if r.paused && r.Buffered() <= r.Limit() {
+		r.paused = false
+		r.tr.ResumeReading()
+	}
+}
+
+// waitForData suspends t until FeedData, FeedEOF or SetErr. A paused
+// transport is resumed first: a read that needs more than the buffer
+// holds would otherwise wait for ever.
+func (r *StreamReader) waitForData(t *Task, method string) error {
+	if r.waiting {
+		return fmt.Errorf("aio: StreamReader.%s: %w", method, ErrReadInProgress)
+	}
+	if r.paused {
+		r.paused = false
+		r.tr.ResumeReading()
+	}
+	r.data.Clear()
+	r.waiting = true
+	err := r.data.Wait(t)
+	r.waiting = false
+	if err != nil {
+		return err
+	}
+	return r.err
+}
+
+// Read returns up to n bytes as soon as at least one is buffered
+// (asyncio's read(n)). With n < 0 it is ReadAll; with n == 0 it returns
+// an empty slice at once. At the end of the stream, with nothing
+// buffered, it returns io.EOF.
+//
+// Cancellation: Read returns an error matching ErrCancelled and nothing
+// is consumed.
+func (r *StreamReader) Read(t *Task, n int) ([]byte, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	if n < 0 {
+		return r.ReadAll(t)
+	}
+	if n == 0 {
+		return []byte{}, nil
+	}
+	if r.Buffered() == 0 && !r.eof {
+		if err := r.waitForData(t, "Read"); err != nil {
+			return nil, err
+		}
+	}
+	if r.Buffered() == 0 {
+		return nil, io.EOF
+	}
+	return r.consume(min(n, r.Buffered())), nil
+}
+
+// ReadAll reads until the end of the stream and returns every byte
+// (asyncio's read(-1)), an empty slice if there were none. The whole
+// stream is held in the buffer meanwhile (each wait resumes the
+// transport that the growing buffer paused).
+//
+// Cancellation: ReadAll returns an error matching ErrCancelled and
+// nothing is consumed: what came meanwhile stays buffered for the next
+// read. asyncio's read(-1) loses what it had gathered.
+func (r *StreamReader) ReadAll(t *Task) ([]byte, error) {
+	for {
+		if r.err != nil {
+			return nil, r.err
+		}
+		if r.eof {
+			return r.consume(r.Buffered()), nil
+		}
+		if err := r.waitForData(t, "ReadAll"); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// ReadExactly reads exactly n bytes (asyncio's readexactly). If the
+// stream ends first it returns an *IncompleteReadError with the bytes
+// that came (consumed) and n; the error matches io.ErrUnexpectedEOF.
+// A negative n is an error. n may exceed the limit.
+//
+// Cancellation: ReadExactly returns an error matching ErrCancelled and
+// nothing is consumed.
+func (r *StreamReader) ReadExactly(t *Task, n int) ([]byte, error) {
+	if n < 0 {
+		return nil, fmt.Errorf("aio: StreamReader.ReadExactly: negative count %d", n)
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	for r.Buffered() < n {
+		if r.eof {
+			return nil, &IncompleteReadError{Partial: r.consume(r.Buffered()), Expected: n}
+		}
+		if err := r.waitForData(t, "ReadExactly"); err != nil {
+			return nil, err
+		}
+	}
+	return r.consume(n), nil
+}
+
+// ReadUntil reads up to and including sep (asyncio's readuntil). If the
+// stream ends first it returns an *IncompleteReadError with the rest of
+// the stream (consumed) and Expected -1. If sep begins past the limit, or
+// more than the limit has come without it, it returns a
+// *LimitOverrunError and leaves the bytes in the buffer, as asyncio does:
+// read them another way (Read, ReadExactly with Consumed) or give up on
+// the stream. An empty sep is an error.
+//
+// Cancellation: ReadUntil returns an error matching ErrCancelled and
+// nothing is consumed; a new ReadUntil finds the whole chunk.
+func (r *StreamReader) ReadUntil(t *Task, sep []byte) ([]byte, error) {
+	i, err := r.find(t, sep, "ReadUntil")
+	if err != nil {
+		return nil, err
+	}
+	return r.consume(i + len(sep)), nil
+}
+
+// find waits until sep is buffered and returns its index in the unread
+// bytes, or the errors of ReadUntil.
+func (r *StreamReader) find(t *Task, sep []byte, method string) (int, error) {
+	if len(sep) == 0 {
+		return 0, fmt.Errorf("aio: StreamReader.%s: empty separator", method)
+	}
+	if r.err != nil {
+		return 0, r.err
+	}
+	// offset is where the search resumes: the bytes before it were
+	// searched already, and cannot hold the start of sep.
+	offset := 0
+	for {
+		unread := r.buf[r.off:]
+		if len(unread)-offset >= len(sep) {
+			if i := bytes.Index(unread[offset:], sep); i >= 0 {
+				i += offset
+				if i > r.Limit() {
+					return 0, &LimitOverrunError{"Separator is found, but chunk is longer than limit", i}
+				}
+				return i, nil
+			}
+			offset = len(unread) + 1 - len(sep)
+			if offset > r.Limit() {
+				return 0, &LimitOverrunError{"Separator is not found, and chunk exceed the limit", offset}
+			}
+		}
+		if r.eof {
+			return 0, &IncompleteReadError{Partial: r.consume(len(unread)), Expected: -1}
+		}
+		if err := r.waitForData(t, method); err != nil {
+			return 0, err
+		}
+	}
+}
+
+var newline = []byte{'\n'}
+
+// ReadLine reads a line, up to and including "\n" (asyncio's readline).
+// The last line of a stream that does not end in "\n" is returned as it
+// is, with a nil error; at the end of the stream, with nothing buffered,
+// ReadLine returns io.EOF (where asyncio returns b"").
+//
+// A line longer than the limit gives a *LimitOverrunError and, as in
+// asyncio, is dropped: up to and including its "\n" if that has come,
+// else everything buffered (the line's tail then comes as the next line).
+//
+// Cancellation: ReadLine returns an error matching ErrCancelled and
+// nothing is consumed: the part of a line that has come stays buffered,
+// and the next ReadLine returns the whole line.
+func (r *StreamReader) ReadLine(t *Task) ([]byte, error) {
+	i, err := r.find(t, newline, "ReadLine")
+	if err == nil {
+		return r.consume(i + 1), nil
+	}
+	var incomplete *IncompleteReadError
+	if errors.As(err, &incomplete) {
+		if len(incomplete.Partial) == 0 {
+			return nil, io.EOF
+		}
+		return incomplete.Partial, nil
+	}
+	var overrun *LimitOverrunError
+	if errors.As(err, &overrun) {
+		unread := r.buf[r.off:]
+		if bytes.HasPrefix(unread[overrun.Consumed:], newline) {
+			r.discard(overrun.Consumed + 1)
+		} else {
+			r.discard(len(unread))
+		}
+	}
+	return nil, err
+}
+
+// Lines iterates over the stream's lines, as ReadLine returns them, until
+// the end of the stream (asyncio's async for line in reader). An error
+// other than the end is yielded once, with a nil line, and ends the
+// iteration.
+//
+// Cancellation: as for ReadLine; the cancellation is yielded as the error.
+func (r *StreamReader) Lines(t *Task) iter.Seq2[[]byte, error] {
+	return func(yield func([]byte, error) bool) {
+		for {
+			line, err := r.ReadLine(t)
+			if err == io.EOF {
+				return
+			}
+			if !yield(line, err) || err != nil {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,185 @@
+package aio
+
+// StreamWriter writes to a stream connection (asyncio.StreamWriter): the
+// writing half that OpenConnection and StartServer hand out with a
+// StreamReader. Writes never suspend; Drain waits while the transport's
+// buffer is above its high-water mark.
+//
+// Every method is called from its loop's goroutine. StartTLS comes with
+// TLS support (not yet).
+type StreamWriter struct {
+	p *streamProtocol
+}
+
+// Transport returns the connection's transport.
+func (w *StreamWriter) Transport() Transport { return w.p.tr }
+
+// Write sends p (or buffers what the kernel does not take); p may be
+// reused when Write returns. The errors are Transport.Write's.
+func (w *StreamWriter) Write(p []byte) error { return w.p.tr.Write(p) }
+
+// Writelines sends the buffers in order, as Transport.Writelines.
+func (w *StreamWriter) Writelines(bufs [][]byte) error { return w.p.tr.Writelines(bufs) }
+
+// WriteEOF closes the writing side once the buffered bytes are sent (a
+// half-close); the reader goes on reading.
+func (w *StreamWriter) WriteEOF() error { return w.p.tr.WriteEOF() }
+
+// CanWriteEOF reports whether the transport supports WriteEOF.
+func (w *StreamWriter) CanWriteEOF() bool { return w.p.tr.CanWriteEOF() }
+
+// Close closes the connection after the buffered bytes are sent; the
+// reader then sees the end of the stream. WaitClosed waits for it.
+func (w *StreamWriter) Close() error { return w.p.tr.Close() }
+
+// IsClosing reports whether the connection is closing or closed.
+func (w *StreamWriter) IsClosing() bool { return w.p.tr.IsClosing() }
+
+// ExtraInfo returns the transport's information by asyncio's names
+// ("peername", "sockname", "socket"), nil for what it does not know.
+func (w *StreamWriter) ExtraInfo(name string) any { return w.p.tr.ExtraInfo(name) }
+
+// Drain waits until the transport's write buffer has drained to its
+// low-water mark, if it is above the high-water mark (asyncio's drain);
+// otherwise it returns at once. It returns the reader's error if the
+// connection was lost with one, and ErrTransportClosed once the
+// connection is closed (asyncio raises ConnectionResetError). A Drain
+// waiting when the connection is lost returns the error it was lost with
+// (nil for a regular close).
+//
+// Cancellation: Drain returns an error matching ErrCancelled; the
+// buffered bytes are still sent. Several tasks may wait in Drain.
+func (w *StreamWriter) Drain(t *Task) error {
+	p := w.p
+	if err := p.r.err; err != nil {
+		return err
+	}
+	if p.tr.IsClosing() && !p.lost {
+		// Let ConnectionLost run, so that a writer looping on Write and
+		// Drain sees the connection end (asyncio sleeps 0 here too).
+		if err := Sleep(t, 0); err != nil {
+			return err
+		}
+	}
+	if p.lost {
+		if p.lostErr != nil {
+			return p.lostErr
+		}
+		return ErrTransportClosed
+	}
+	if !p.writePaused {
+		return nil
+	}
+	if err := p.drained.Wait(t); err != nil {
+		return err
+	}
+	return p.lostErr
+}
+
+// WaitClosed waits until the connection is closed (asyncio's
+// wait_closed) and returns the error it was lost with, nil for a regular
+// close.
+//
+// Cancellation: WaitClosed returns an error matching ErrCancelled; the
+// connection is not affected.
+func (w *StreamWriter) WaitClosed(t *Task) error {
+	if err := w.p.closed.Wait(t); err != nil {
+		return err
+	}
+	return w.p.lostErr
+}
+
+// streamProtocol connects a transport to a StreamReader and a
+// StreamWriter (asyncio's StreamReaderProtocol). One allocation holds
+// the protocol, the reader and the writer: it is most of what an idle
+// stream connection costs.
+type streamProtocol struct {
+	r           StreamReader
+	w           StreamWriter
+	tr          Transport
+	handler     StreamHandler
+	writePaused bool
+	lost        bool
+	lostErr     error
+	drained     Event // set while writing is not paused
+	closed      Event // set by ConnectionLost
+}
+
+func newStreamProtocol(limit int) *streamProtocol {
+	p := &streamProtocol{}
+	p.r.limit = limit
+	p.w.p = p
+	p.drained.Set()
+	return p
+}
+
+// loopOf is the interface of transports that know their loop (every
+// transport of this package).
+type loopOf interface{ Loop() *Loop }
+
+func (p *streamProtocol) ConnectionMade(tr Transport) {
+	p.tr = tr
+	p.r.tr = tr
+	if p.handler == nil {
+		return
+	}
+	l := tr.(loopOf).Loop()
+	handler := p.handler
+	p.handler = nil
+	f := CreateTask(l, func(t *Task) (struct{}, error) {
+		return struct{}{}, handler(t, &p.r, &p.w)
+	})
+	f.AddDoneCallback(p.handlerDone)
+}
+
+// handlerDone reports a handler's error to the loop's exception handler
+// and closes the connection, as asyncio does for client_connected_cb; a
+// handler that returns nil leaves the connection as it is.
+func (p *streamProtocol) handlerDone(f *Future[struct{}]) {
+	if f.Cancelled() {
+		p.tr.Close()
+		return
+	}
+	if err := f.Err(); err != nil {
+		l := f.Loop()
+		l.CallExceptionHandler(ExceptionContext{
+			Message: "unhandled error in a stream handler",
+			Err:     err,
+			Task:    f.Task(),
+		})
+		p.tr.Close()
+	}
+}
+
+func (p *streamProtocol) DataReceived(data []byte) { p.r.FeedData(data) }
+
+// EOFReceived keeps the connection open for writing: the handler may
+// still answer after the peer's half-close.
+func (p *streamProtocol) EOFReceived() bool {
+	p.r.FeedEOF()
+	return true
+}
+
+func (p *streamProtocol) ConnectionLost(err error) {
+	if err == nil {
+		if !p.r.eof {
+			p.r.FeedEOF()
+		}
+	} else {
+		p.r.SetErr(err)
+	}
+	p.lost = true
+	p.lostErr = err
+	p.drained.Set()
+	p.closed.Set()
+}
+
+func (p *streamProtocol) PauseWriting() {
+	p.writePaused = true
+	p.drained.Clear()
+}
+
+func (p *streamProtocol) ResumeWriting() {
+	p.writePaused = false
+	p.drained.Set()
+}
