@@ -104,14 +104,18 @@ func (l *Loop) Stop() {
 }
 
 // RunForever runs the loop until Stop is called (asyncio's run_forever).
-// It returns ErrLoopRunning if the loop already runs and ErrLoopClosed if
-// it is closed.
+// It returns [ErrLoopRunning] if the loop already runs, [ErrLoopClosed] if
+// it is closed, and [ErrNestedRun] if called from a task or callback of
+// any loop (the inner loop would block the outer one).
 func (l *Loop) RunForever() error {
 	if l.closed.Load() {
 		return ErrLoopClosed
 	}
 	if l.running {
 		return ErrLoopRunning
+	}
+	if insideLoop() {
+		return ErrNestedRun
 	}
 	l.running = true
 	l.runningG.Store(true)
@@ -197,54 +201,6 @@ func (l *Loop) runOnce() {
 	l.poll(timeout)
 	l.fireTimers()
 	l.runReady()
-}
-
-// passInline runs the loop's next pass on the coroutine of t, which yields
-// with nothing else to run, so that t goes on without a coroutine switch.
-// It reports whether it did; if not, t must suspend as usual.
-//
-// A switch would hand control to the loop and back for nothing: t would
-// be the first callback of the next pass, and everything else in it comes
-// from that pass's inbox, poll and timers. So the pass does exactly that
-// here: it drains the inbox, polls IO without blocking (handlers run now,
-// as they would before t), moves due timers to the ready queue, and lets
-// t go on first, leaving the rest of the pass to run when t next suspends.
-// It applies only when the loop's pass resumed t directly (an eagerly
-// started task's caller waits for control to come back), nothing else is
-// ready, the loop is not stopping, and debug mode (which times each step)
-// is off.
-//
-// Sleep calls it only when nothing is ready (passLeft and the ready queue
-// are empty), which it checks inline first.
-func (l *Loop) passInline(t *Task) bool {
-	if !t.worker.chain {
-		return false
-	}
-	l.live.add(t) // not current while the pass's IO handlers run, yet not done
-	return l.passHead()
-}
-
-// passHead begins the loop's next pass on the goroutine running now, a
-// task's that yields or suspends at the end of a pass, as runOnce would
-// when callbacks are ready: it drains the threadsafe inbox, polls IO
-// without blocking (handlers run now, with no current task), and moves due
-// timers to the ready queue. It reports false, doing nothing, when the
-// loop must see the pass end itself: it is stopping (RunForever returns
-// after the pass), or in debug mode (which times each step).
-func (l *Loop) passHead() bool {
-	if l.debug != nil || l.stopping {
-		return false
-	}
-	if l.nfds > 0 || l.inboxPending.Load() || l.timers.len() > 0 { // spare the calls when there is nothing to look at
-		cur := l.current
-		l.current = nil
-		l.drainInbox()
-		l.poll(0)
-		l.fireTimers()
-		l.current = cur
-	}
-	l.passLeft = l.ready.len()
-	return true
 }
 
 // pollTimeout says how long the poll may block: not at all when callbacks

@@ -54,3 +54,18 @@ func TestRunBesideRunningLoop(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// RunForever and RunUntilComplete of another loop, from a task, would
+// freeze the running loop the same way; both are refused.
+func TestRunForeverInsideTaskRefused(t *testing.T) {
+	other := newTestLoop(t)
+	var forever, until error
+	err := Run(func(t *Task) error {
+		forever = other.RunForever()
+		_, until = RunUntilComplete(other, NewFuture[int](other))
+		return nil
+	}, NoSignalHandlers(), VirtualClock())
+	if err != nil || !errors.Is(forever, ErrNestedRun) || !errors.Is(until, ErrNestedRun) {
+		t.Fatalf("outer %v, RunForever %v, RunUntilComplete %v", err, forever, until)
+	}
+}

@@ -102,7 +102,7 @@ func (p *demoProtocol) handle(t *aio.Task, req request) error {
 		return nil
 	}
 	p.tr.ResumeReading()
-	p.loop.CallSoon(p.next) // a pipelined request may be waiting
+	p.loop.CallSoonNoHandle(p.next) // a pipelined request may be waiting
 	return nil
 }
 
