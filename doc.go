@@ -78,6 +78,16 @@
 // when it completes, never called inline. Anything scheduled while the
 // ready queue runs waits for the next pass.
 //
+// # IO
+//
+// Three levels, as in asyncio. Protocols ([Protocol], [CreateServer],
+// [CreateConnection], [ServeMultiLoop]) handle a connection in callbacks
+// on the loop, with no goroutine or coroutine per connection. Streams
+// ([OpenConnection], [StartServer]) give a task a [StreamReader] and a
+// [StreamWriter] to read lines and exact sizes and to wait for the
+// write buffer to drain. Files ([Open], [File]) run blocking file calls
+// on the executor. Package aiotest tests any of them on the virtual clock.
+//
 // # Time
 //
 // [Loop.Time] is a monotonic clock; CallLater, CallAt and Sleep use it. With
