@@ -141,7 +141,7 @@ type streamCheck struct {
 var streamChecks = []streamCheck{
 	{name: "Exchange", run: checkExchange},
 	{name: "WritelinesMany", run: checkWritelinesMany},
-	{name: "HalfCloseFromClient", run: func(t *aio.Task, c, s *Recorder) error { return checkHalfClose(t, c, s) }},
+	{name: "HalfCloseFromClient", run: checkHalfClose},
 	{name: "HalfCloseFromServer", run: func(t *aio.Task, c, s *Recorder) error { return checkHalfClose(t, s, c) }},
 	{name: "EOFClosesByDefault", run: checkEOFCloses},
 	{name: "WriteEOFFlushes", run: checkWriteEOFFlushes},

@@ -25,10 +25,7 @@ import (
 // pair cannot be made (see [RequireLoopback] for tcp6 and udp6).
 func SocketPair(tb testing.TB, network string) (a, b int) {
 	tb.Helper()
-	a, b, err := socketPair(network)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	a, b = mustSocketPair(tb, network)
 	tb.Cleanup(func() { unix.Close(a); unix.Close(b) })
 	return a, b
 }
@@ -45,11 +42,8 @@ func SocketPair(tb testing.TB, network string) (a, b int) {
 // [SocketPairStreams] makes pairs and returns errors instead.
 func StreamPair[C, S aio.Protocol](tb testing.TB, l *aio.Loop, network string, client func() C, server func() S) (ct *aio.SocketTransport, cp C, st *aio.SocketTransport, sp S) {
 	tb.Helper()
-	a, b, err := socketPair(network)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ct, cp, st, sp, err = adoptPair(l, a, b, client, server)
+	a, b := mustSocketPair(tb, network)
+	ct, cp, st, sp, err := adoptPair(l, a, b, client, server)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -63,12 +57,9 @@ func StreamPair[C, S aio.Protocol](tb testing.TB, l *aio.Loop, network string, c
 // StreamPair.
 func StreamPeer[P aio.Protocol](tb testing.TB, l *aio.Loop, network string, factory func() P) (tr *aio.SocketTransport, p P, peer int) {
 	tb.Helper()
-	a, b, err := socketPair(network)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	a, b := mustSocketPair(tb, network)
 	tb.Cleanup(func() { unix.Close(b) })
-	tr, p, err = aio.ConnectAccepted(l, factory, a)
+	tr, p, err := aio.ConnectAccepted(l, factory, a)
 	if err != nil {
 		unix.Close(a)
 		tb.Fatalf("aiotest: StreamPeer: %v", err)
@@ -116,6 +107,16 @@ func RequireLoopback(tb testing.TB, network string) {
 	if err != nil {
 		tb.Skipf("aiotest: %s: the IPv6 loopback ::1 is not available here: %v", network, err)
 	}
+}
+
+// mustSocketPair is socketPair that fails tb on an error.
+func mustSocketPair(tb testing.TB, network string) (a, b int) {
+	tb.Helper()
+	a, b, err := socketPair(network)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return a, b
 }
 
 // socketPair makes the pair for SocketPair; the caller owns both fds.
