@@ -352,9 +352,7 @@ func (p *Parser) Finish() (Event, error) {
 	switch st {
 	case stIdle, stFinished:
 		return EventNone, nil
-	case stUntilClose:
-		return EventEnd, nil
-	case stEnd:
+	case stUntilClose, stEnd:
 		return EventEnd, nil
 	case stStartLine:
 		if len(p.buf) == p.lineStart && p.lineStart == 0 {
@@ -394,11 +392,8 @@ func (p *Parser) headLine(in []byte) (line []byte, n int, ok bool, err error) {
 	}
 	i := bytes.IndexByte(in, '\n')
 	if i < 0 {
-		if len(in) > 0 && tooLongSoFar(len(p.buf)-p.lineStart+len(in), in[len(in)-1], limit) {
-			return nil, 0, false, tooLong
-		}
-		p.buf = append(p.buf, in...)
-		return nil, len(in), false, nil
+		n, err := p.partialLine(in, limit, tooLong)
+		return nil, n, false, err
 	}
 	p.buf = append(p.buf, in[:i+1]...)
 	line, err = p.splitLine(p.buf[p.lineStart:], limit, tooLong)
@@ -410,11 +405,8 @@ func (p *Parser) headLine(in []byte) (line []byte, n int, ok bool, err error) {
 func (p *Parser) chunkLine(in []byte) (line []byte, n int, ok bool, err error) {
 	i := bytes.IndexByte(in, '\n')
 	if i < 0 {
-		if len(in) > 0 && tooLongSoFar(len(p.buf)-p.lineStart+len(in), in[len(in)-1], maxChunkLine) {
-			return nil, 0, false, errChunkLineLong
-		}
-		p.buf = append(p.buf, in...)
-		return nil, len(in), false, nil
+		n, err := p.partialLine(in, maxChunkLine, errChunkLineLong)
+		return nil, n, false, err
 	}
 	whole := in[:i+1]
 	if len(p.buf) > p.lineStart {
@@ -423,6 +415,16 @@ func (p *Parser) chunkLine(in []byte) (line []byte, n int, ok bool, err error) {
 	}
 	line, err = p.splitLine(whole, maxChunkLine, errChunkLineLong)
 	return line, i + 1, err == nil, err
+}
+
+// partialLine keeps in, a piece of a line without its LF, in buf, unless
+// the line is already longer than limit.
+func (p *Parser) partialLine(in []byte, limit int, tooLong *Error) (int, error) {
+	if len(in) > 0 && tooLongSoFar(len(p.buf)-p.lineStart+len(in), in[len(in)-1], limit) {
+		return 0, tooLong
+	}
+	p.buf = append(p.buf, in...)
+	return len(in), nil
 }
 
 // tooLongSoFar reports whether a line of which have bytes (ending in
