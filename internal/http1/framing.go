@@ -102,10 +102,7 @@ func (s *fieldSummary) codings(list []byte) error {
 		if len(e) == 0 {
 			continue // RFC 9110 §5.6.1: empty elements are ignored
 		}
-		n := 0
-		for n < len(e) && isToken[e[n]] {
-			n++
-		}
+		n := tokenLen(e)
 		name, params := e[:n], trimOWS(e[n:])
 		if n == 0 || len(params) > 0 && params[0] != ';' {
 			return errTEBad
@@ -265,18 +262,8 @@ func hexVal(c byte) int {
 	return -1
 }
 
-func skipBWS(b []byte) []byte {
-	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
-		b = b[1:]
-	}
-	return b
-}
-
 func skipToken(b []byte) ([]byte, bool) {
-	i := 0
-	for i < len(b) && isToken[b[i]] {
-		i++
-	}
+	i := tokenLen(b)
 	return b[i:], i > 0
 }
 
@@ -291,15 +278,14 @@ func validChunkExt(b []byte) bool {
 			return false
 		}
 		rest := skipBWS(b)
-		if len(rest) == 0 || rest[0] != '=' {
-			if len(rest) == 0 {
-				return len(b) == 0 // no BWS at the end of the line
-			}
-			if rest[0] != ';' {
-				return false
-			}
+		switch {
+		case len(rest) == 0:
+			return len(b) == 0 // no BWS at the end of the line
+		case rest[0] == ';':
 			b = rest
 			continue
+		case rest[0] != '=':
+			return false
 		}
 		b = skipBWS(rest[1:])
 		if len(b) > 0 && b[0] == '"' {

@@ -608,6 +608,15 @@ func validTarget[S ~string | ~[]byte](t S) bool {
 	return len(t) > 0 && all(t, &isTarget)
 }
 
+// tokenLen returns the length of the token that b starts with.
+func tokenLen(b []byte) int {
+	i := 0
+	for i < len(b) && isToken[b[i]] {
+		i++
+	}
+	return i
+}
+
 // all reports whether every byte of b is in class.
 func all[S ~string | ~[]byte](b S, class *[256]bool) bool {
 	for i := 0; i < len(b); i++ {
@@ -673,10 +682,7 @@ func (p *Parser) fieldLine(line []byte, dst *Headers) error {
 		}
 		return errLeadingSpace
 	}
-	i := 0
-	for i < len(line) && isToken[line[i]] {
-		i++
-	}
+	i := tokenLen(line)
 	if i == len(line) || line[i] != ':' {
 		if i > 0 && i < len(line) && (line[i] == ' ' || line[i] == '\t') {
 			if rest := skipBWS(line[i:]); len(rest) > 0 && rest[0] == ':' {

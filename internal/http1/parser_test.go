@@ -98,6 +98,7 @@ func TestRejections(t *testing.T) {
 		{"chunk ext trailing space", Requests, Config{}, "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n1 \r\n", errChunkExt},
 		{"chunk ext space after name", Requests, Config{}, "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n1;a \r\n", errChunkExt},
 		{"chunk ext junk after name", Requests, Config{}, "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n1;a b\r\n", errChunkExt},
+		{"chunk ext junk then token", Requests, Config{}, "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n1;a bc\r\n", errChunkExt},
 		{"chunk ext no value", Requests, Config{}, "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n1;a=\r\n", errChunkExt},
 		{"chunk ext open quote", Requests, Config{}, "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n1;a=\"b\r\n", errChunkExt},
 		{"chunk ext bad escape", Requests, Config{}, "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n1;a=\"\\\x01\"\r\n", errChunkExt},
