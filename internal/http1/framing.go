@@ -10,7 +10,7 @@ type fieldSummary struct {
 	hosts       int
 	host        []byte
 	length      int64 // the Content-Length value
-	cls         int   // how many Content-Length lines
+	cl          bool  // a Content-Length line came
 	te          bool  // a Transfer-Encoding line came
 	chunked     bool  // chunked appeared in Transfer-Encoding
 	lastChunked bool  // ... as the final coding
@@ -56,7 +56,7 @@ func (s *fieldSummary) add(name, v []byte, minor int) error {
 	case 17:
 		if equalFold(name, "transfer-encoding") {
 			switch {
-			case s.cls > 0:
+			case s.cl:
 				return errCLTE
 			case minor == 0:
 				return errTE10 // RFC 9112 §6.1: the framing is faulty
@@ -76,7 +76,7 @@ func (s *fieldSummary) contentLength(v []byte) error {
 	switch {
 	case s.te:
 		return errCLTE
-	case s.cls > 0:
+	case s.cl:
 		return errCLRepeated
 	case len(v) == 0 || len(v) > 18:
 		return errCLBad
@@ -88,7 +88,7 @@ func (s *fieldSummary) contentLength(v []byte) error {
 		}
 		n = n*10 + int64(c-'0')
 	}
-	s.cls, s.length = 1, n
+	s.cl, s.length = true, n
 	return nil
 }
 
@@ -177,7 +177,7 @@ func (p *Parser) responseHead() error {
 	case s.te && s.lastChunked:
 		r.Chunked = true
 		n = -1
-	case s.te || s.cls == 0:
+	case s.te || !s.cl:
 		// A final coding other than chunked, or no length at all: the
 		// body runs until the server closes.
 		r.UntilClose, r.KeepAlive = true, false
