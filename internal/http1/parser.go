@@ -277,23 +277,9 @@ func (p *Parser) Feed(in []byte) (n int, ev Event, body []byte, err error) {
 			if n == len(in) {
 				return n, EventNone, nil, nil
 			}
-			k := len(in) - n
-			if p.state == stUntilClose && p.cfg.MaxBodySize > 0 {
-				// Up to the limit, then the error: the same for any split.
-				if p.bodySize == p.cfg.MaxBodySize {
-					return n, EventNone, nil, p.fail(errBodyTooLarge)
-				}
-				k = int(min(int64(k), p.cfg.MaxBodySize-p.bodySize))
-				p.bodySize += int64(k)
-			}
-			if p.state != stUntilClose {
-				if int64(k) > p.remaining {
-					k = int(p.remaining)
-				}
-				p.remaining -= int64(k)
-				if p.remaining == 0 {
-					p.state = p.afterBody()
-				}
+			k, err := p.bodyPiece(len(in) - n)
+			if err != nil {
+				return n, EventNone, nil, p.fail(err)
 			}
 			return n + k, EventBody, in[n : n+k : n+k], nil
 		case stChunkCR, stChunkLF:
@@ -337,6 +323,29 @@ func (p *Parser) Feed(in []byte) (n int, ev Event, body []byte, err error) {
 			return n, EventNone, nil, p.fail(errFinished)
 		}
 	}
+}
+
+// bodyPiece returns how many of the k body bytes at hand the body takes
+// (all of them, unless it ends or reaches its limit first) and counts
+// them off.
+func (p *Parser) bodyPiece(k int) (int, error) {
+	if p.state != stUntilClose {
+		k = int(min(int64(k), p.remaining))
+		p.remaining -= int64(k)
+		if p.remaining == 0 {
+			p.state = p.afterBody()
+		}
+		return k, nil
+	}
+	if p.cfg.MaxBodySize > 0 {
+		// Up to the limit, then the error: the same for any split.
+		if p.bodySize == p.cfg.MaxBodySize {
+			return 0, errBodyTooLarge
+		}
+		k = int(min(int64(k), p.cfg.MaxBodySize-p.bodySize))
+		p.bodySize += int64(k)
+	}
+	return k, nil
 }
 
 // Finish tells the parser the input ended (the peer closed). It returns
