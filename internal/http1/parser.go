@@ -161,7 +161,6 @@ type Parser struct {
 
 	fields   Headers
 	sum      fieldSummary // what the head's fields say about framing
-	minor    int          // the message's HTTP/1.minor
 	closed   bool         // the last message ended the connection
 	trailers Headers
 	req      Request
@@ -377,6 +376,14 @@ func (p *Parser) interim() bool {
 	return p.mode == Responses && p.resp.Status/100 == 1 && p.resp.Status != 101
 }
 
+// minor is the HTTP/1.minor of the message being read.
+func (p *Parser) minor() int {
+	if p.mode == Requests {
+		return p.req.Minor
+	}
+	return p.resp.Minor
+}
+
 // keepAlive reports whether the message just parsed lets another follow.
 func (p *Parser) keepAlive() bool {
 	if p.mode == Requests {
@@ -491,7 +498,7 @@ func (p *Parser) headLineDone(line []byte) (Event, error) {
 		}
 		if p.state == stFields {
 			h := &p.fields[len(p.fields)-1]
-			if err := p.sum.add(h.Name, h.Value, p.minor); err != nil {
+			if err := p.sum.add(h.Name, h.Value, p.minor()); err != nil {
 				return EventNone, err
 			}
 		}
@@ -550,7 +557,7 @@ func (p *Parser) requestLine(line []byte) error {
 	if !targetFitsMethod(target, method) {
 		return errTarget
 	}
-	p.req.Method, p.req.Target, p.req.Minor, p.minor = method, target, minor, minor
+	p.req.Method, p.req.Target, p.req.Minor = method, target, minor
 	return nil
 }
 
@@ -592,7 +599,7 @@ func (p *Parser) statusLine(line []byte) error {
 			}
 		}
 	}
-	p.resp.Minor, p.resp.Status, p.resp.Reason, p.minor = minor, code, reason, minor
+	p.resp.Minor, p.resp.Status, p.resp.Reason = minor, code, reason
 	return nil
 }
 
