@@ -91,6 +91,7 @@ func TestRejections(t *testing.T) {
 		{"TE chunked params", Requests, Config{}, "POST / HTTP/1.1\r\nTransfer-Encoding: chunked;a=b\r\n", errTEBad},
 		{"TE junk", Requests, Config{}, "POST / HTTP/1.1\r\nTransfer-Encoding: chunked x\r\n", errTEBad},
 		{"TE on 1.0", Requests, Config{}, "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n", errTE10},
+		{"TE on 1.0 response", Responses, Config{}, "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n", errTE10},
 		{"chunk size", Requests, Config{}, "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\nx\r\n", errChunkSize},
 		{"chunk size overflow", Requests, Config{}, "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n8000000000000000\r\n", errChunkSize},
 		{"chunk size junk", Requests, Config{}, "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n1x\r\n", errChunkSize},
