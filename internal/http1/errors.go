@@ -23,17 +23,20 @@ var (
 	ErrTooLarge = errors.New("http1: message exceeds a limit")
 	// ErrVersion: an HTTP version other than 1.x (505).
 	ErrVersion = errors.New("http1: unsupported HTTP version")
-	// ErrInvalidHeader: the writer refused a header name or value that
-	// would break the message (CR, LF or NUL: response splitting).
+	// ErrInvalidHeader: the [Writer] refused what it was asked to write:
+	// a header name or value that would break the message (CR, LF or NUL:
+	// response splitting), a bad start line, or a body whose length
+	// differs from its Content-Length (500).
 	ErrInvalidHeader = errors.New("http1: invalid header field")
 )
 
-// An Error is a rejected message: the HTTP status a server answers with
-// before it closes the connection, and what was wrong. Errors are
+// An Error is a rejected message: the HTTP status to answer with (for a
+// parse error, a server answers it and closes the connection; a [Writer]'s
+// errors carry 500), and what was wrong. Errors are
 // immutable values shared by all parsers; compare their class with
 // [errors.Is] (for example errors.Is(err, [ErrFraming])).
 type Error struct {
-	Status int    // the status code to answer with (400, 413, 414, 431, 505)
+	Status int    // the status code to answer with (400, 413, 414, 431, 505; 500 from a Writer)
 	Reason string // what was wrong, for logs
 	class  error
 }
@@ -42,7 +45,7 @@ type Error struct {
 func (e *Error) Error() string { return "http1: " + e.Reason }
 
 // Unwrap returns the error's class: [ErrSyntax], [ErrFraming], [ErrHost],
-// [ErrTooLarge], [ErrVersion] or [io.ErrUnexpectedEOF].
+// [ErrTooLarge], [ErrVersion], [ErrInvalidHeader] or [io.ErrUnexpectedEOF].
 func (e *Error) Unwrap() error { return e.class }
 
 func syntaxErr(reason string) *Error  { return &Error{400, reason, ErrSyntax} }

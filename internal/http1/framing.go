@@ -10,7 +10,7 @@ type fieldSummary struct {
 	hosts       int
 	host        []byte
 	length      int64 // the Content-Length value
-	cls         int   // how many Content-Length lines
+	cl          bool  // a Content-Length line came
 	te          bool  // a Transfer-Encoding line came
 	chunked     bool  // chunked appeared in Transfer-Encoding
 	lastChunked bool  // ... as the final coding
@@ -56,7 +56,7 @@ func (s *fieldSummary) add(name, v []byte, minor int) error {
 	case 17:
 		if equalFold(name, "transfer-encoding") {
 			switch {
-			case s.cls > 0:
+			case s.cl:
 				return errCLTE
 			case minor == 0:
 				return errTE10 // RFC 9112 §6.1: the framing is faulty
@@ -76,7 +76,7 @@ func (s *fieldSummary) contentLength(v []byte) error {
 	switch {
 	case s.te:
 		return errCLTE
-	case s.cls > 0:
+	case s.cl:
 		return errCLRepeated
 	case len(v) == 0 || len(v) > 18:
 		return errCLBad
@@ -88,7 +88,7 @@ func (s *fieldSummary) contentLength(v []byte) error {
 		}
 		n = n*10 + int64(c-'0')
 	}
-	s.cls, s.length = 1, n
+	s.cl, s.length = true, n
 	return nil
 }
 
@@ -102,10 +102,7 @@ func (s *fieldSummary) codings(list []byte) error {
 		if len(e) == 0 {
 			continue // RFC 9110 §5.6.1: empty elements are ignored
 		}
-		n := 0
-		for n < len(e) && isToken[e[n]] {
-			n++
-		}
+		n := tokenLen(e)
 		name, params := e[:n], trimOWS(e[n:])
 		if n == 0 || len(params) > 0 && params[0] != ';' {
 			return errTEBad
@@ -180,7 +177,7 @@ func (p *Parser) responseHead() error {
 	case s.te && s.lastChunked:
 		r.Chunked = true
 		n = -1
-	case s.te || s.cls == 0:
+	case s.te || !s.cl:
 		// A final coding other than chunked, or no length at all: the
 		// body runs until the server closes.
 		r.UntilClose, r.KeepAlive = true, false
@@ -265,18 +262,8 @@ func hexVal(c byte) int {
 	return -1
 }
 
-func skipBWS(b []byte) []byte {
-	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
-		b = b[1:]
-	}
-	return b
-}
-
 func skipToken(b []byte) ([]byte, bool) {
-	i := 0
-	for i < len(b) && isToken[b[i]] {
-		i++
-	}
+	i := tokenLen(b)
 	return b[i:], i > 0
 }
 
@@ -291,15 +278,14 @@ func validChunkExt(b []byte) bool {
 			return false
 		}
 		rest := skipBWS(b)
-		if len(rest) == 0 || rest[0] != '=' {
-			if len(rest) == 0 {
-				return len(b) == 0 // no BWS at the end of the line
-			}
-			if rest[0] != ';' {
-				return false
-			}
+		switch {
+		case len(rest) == 0:
+			return len(b) == 0 // no BWS at the end of the line
+		case rest[0] == ';':
 			b = rest
 			continue
+		case rest[0] != '=':
+			return false
 		}
 		b = skipBWS(rest[1:])
 		if len(b) > 0 && b[0] == '"' {

@@ -68,11 +68,17 @@ func contains(s string, c byte) bool {
 	return false
 }
 
-// trimOWS removes leading and trailing SP and HTAB.
-func trimOWS(b []byte) []byte {
+// skipBWS removes leading SP and HTAB.
+func skipBWS(b []byte) []byte {
 	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
 		b = b[1:]
 	}
+	return b
+}
+
+// trimOWS removes leading and trailing SP and HTAB.
+func trimOWS(b []byte) []byte {
+	b = skipBWS(b)
 	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
 		b = b[:len(b)-1]
 	}

@@ -161,7 +161,6 @@ type Parser struct {
 
 	fields   Headers
 	sum      fieldSummary // what the head's fields say about framing
-	minor    int          // the message's HTTP/1.minor
 	closed   bool         // the last message ended the connection
 	trailers Headers
 	req      Request
@@ -277,23 +276,9 @@ func (p *Parser) Feed(in []byte) (n int, ev Event, body []byte, err error) {
 			if n == len(in) {
 				return n, EventNone, nil, nil
 			}
-			k := len(in) - n
-			if p.state == stUntilClose && p.cfg.MaxBodySize > 0 {
-				// Up to the limit, then the error: the same for any split.
-				if p.bodySize == p.cfg.MaxBodySize {
-					return n, EventNone, nil, p.fail(errBodyTooLarge)
-				}
-				k = int(min(int64(k), p.cfg.MaxBodySize-p.bodySize))
-				p.bodySize += int64(k)
-			}
-			if p.state != stUntilClose {
-				if int64(k) > p.remaining {
-					k = int(p.remaining)
-				}
-				p.remaining -= int64(k)
-				if p.remaining == 0 {
-					p.state = p.afterBody()
-				}
+			k, err := p.bodyPiece(len(in) - n)
+			if err != nil {
+				return n, EventNone, nil, p.fail(err)
 			}
 			return n + k, EventBody, in[n : n+k : n+k], nil
 		case stChunkCR, stChunkLF:
@@ -339,6 +324,29 @@ func (p *Parser) Feed(in []byte) (n int, ev Event, body []byte, err error) {
 	}
 }
 
+// bodyPiece returns how many of the k body bytes at hand the body takes
+// (all of them, unless it ends or reaches its limit first) and counts
+// them off.
+func (p *Parser) bodyPiece(k int) (int, error) {
+	if p.state != stUntilClose {
+		k = int(min(int64(k), p.remaining))
+		p.remaining -= int64(k)
+		if p.remaining == 0 {
+			p.state = p.afterBody()
+		}
+		return k, nil
+	}
+	if p.cfg.MaxBodySize > 0 {
+		// Up to the limit, then the error: the same for any split.
+		if p.bodySize == p.cfg.MaxBodySize {
+			return 0, errBodyTooLarge
+		}
+		k = int(min(int64(k), p.cfg.MaxBodySize-p.bodySize))
+		p.bodySize += int64(k)
+	}
+	return k, nil
+}
+
 // Finish tells the parser the input ended (the peer closed). It returns
 // [EventEnd] when that completes a body delimited by the close, nothing
 // between messages, and an error wrapping [io.ErrUnexpectedEOF] in the
@@ -352,9 +360,7 @@ func (p *Parser) Finish() (Event, error) {
 	switch st {
 	case stIdle, stFinished:
 		return EventNone, nil
-	case stUntilClose:
-		return EventEnd, nil
-	case stEnd:
+	case stUntilClose, stEnd:
 		return EventEnd, nil
 	case stStartLine:
 		if len(p.buf) == p.lineStart && p.lineStart == 0 {
@@ -368,6 +374,14 @@ func (p *Parser) Finish() (Event, error) {
 // which the final response to the same request follows.
 func (p *Parser) interim() bool {
 	return p.mode == Responses && p.resp.Status/100 == 1 && p.resp.Status != 101
+}
+
+// minor is the HTTP/1.minor of the message being read.
+func (p *Parser) minor() int {
+	if p.mode == Requests {
+		return p.req.Minor
+	}
+	return p.resp.Minor
 }
 
 // keepAlive reports whether the message just parsed lets another follow.
@@ -394,11 +408,8 @@ func (p *Parser) headLine(in []byte) (line []byte, n int, ok bool, err error) {
 	}
 	i := bytes.IndexByte(in, '\n')
 	if i < 0 {
-		if len(in) > 0 && tooLongSoFar(len(p.buf)-p.lineStart+len(in), in[len(in)-1], limit) {
-			return nil, 0, false, tooLong
-		}
-		p.buf = append(p.buf, in...)
-		return nil, len(in), false, nil
+		n, err := p.partialLine(in, limit, tooLong)
+		return nil, n, false, err
 	}
 	p.buf = append(p.buf, in[:i+1]...)
 	line, err = p.splitLine(p.buf[p.lineStart:], limit, tooLong)
@@ -410,11 +421,8 @@ func (p *Parser) headLine(in []byte) (line []byte, n int, ok bool, err error) {
 func (p *Parser) chunkLine(in []byte) (line []byte, n int, ok bool, err error) {
 	i := bytes.IndexByte(in, '\n')
 	if i < 0 {
-		if len(in) > 0 && tooLongSoFar(len(p.buf)-p.lineStart+len(in), in[len(in)-1], maxChunkLine) {
-			return nil, 0, false, errChunkLineLong
-		}
-		p.buf = append(p.buf, in...)
-		return nil, len(in), false, nil
+		n, err := p.partialLine(in, maxChunkLine, errChunkLineLong)
+		return nil, n, false, err
 	}
 	whole := in[:i+1]
 	if len(p.buf) > p.lineStart {
@@ -423,6 +431,16 @@ func (p *Parser) chunkLine(in []byte) (line []byte, n int, ok bool, err error) {
 	}
 	line, err = p.splitLine(whole, maxChunkLine, errChunkLineLong)
 	return line, i + 1, err == nil, err
+}
+
+// partialLine keeps in, a piece of a line without its LF, in buf, unless
+// the line is already longer than limit.
+func (p *Parser) partialLine(in []byte, limit int, tooLong *Error) (int, error) {
+	if len(in) > 0 && tooLongSoFar(len(p.buf)-p.lineStart+len(in), in[len(in)-1], limit) {
+		return 0, tooLong
+	}
+	p.buf = append(p.buf, in...)
+	return len(in), nil
 }
 
 // tooLongSoFar reports whether a line of which have bytes (ending in
@@ -480,7 +498,7 @@ func (p *Parser) headLineDone(line []byte) (Event, error) {
 		}
 		if p.state == stFields {
 			h := &p.fields[len(p.fields)-1]
-			if err := p.sum.add(h.Name, h.Value, p.minor); err != nil {
+			if err := p.sum.add(h.Name, h.Value, p.minor()); err != nil {
 				return EventNone, err
 			}
 		}
@@ -539,7 +557,7 @@ func (p *Parser) requestLine(line []byte) error {
 	if !targetFitsMethod(target, method) {
 		return errTarget
 	}
-	p.req.Method, p.req.Target, p.req.Minor, p.minor = method, target, minor, minor
+	p.req.Method, p.req.Target, p.req.Minor = method, target, minor
 	return nil
 }
 
@@ -581,7 +599,7 @@ func (p *Parser) statusLine(line []byte) error {
 			}
 		}
 	}
-	p.resp.Minor, p.resp.Status, p.resp.Reason, p.minor = minor, code, reason, minor
+	p.resp.Minor, p.resp.Status, p.resp.Reason = minor, code, reason
 	return nil
 }
 
@@ -604,6 +622,15 @@ func isTokenString[S ~string | ~[]byte](b S) bool {
 
 func validTarget[S ~string | ~[]byte](t S) bool {
 	return len(t) > 0 && all(t, &isTarget)
+}
+
+// tokenLen returns the length of the token that b starts with.
+func tokenLen(b []byte) int {
+	i := 0
+	for i < len(b) && isToken[b[i]] {
+		i++
+	}
+	return i
 }
 
 // all reports whether every byte of b is in class.
@@ -671,10 +698,7 @@ func (p *Parser) fieldLine(line []byte, dst *Headers) error {
 		}
 		return errLeadingSpace
 	}
-	i := 0
-	for i < len(line) && isToken[line[i]] {
-		i++
-	}
+	i := tokenLen(line)
 	if i == len(line) || line[i] != ':' {
 		if i > 0 && i < len(line) && (line[i] == ' ' || line[i] == '\t') {
 			if rest := skipBWS(line[i:]); len(rest) > 0 && rest[0] == ':' {

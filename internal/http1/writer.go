@@ -17,8 +17,10 @@ const copyMax = 256
 //
 // A field name or value that would change the message's framing (CR, LF,
 // NUL or another control character: response splitting) is refused with
-// an error wrapping [ErrInvalidHeader]; the first error sticks and
-// [Writer.Buffers] returns it, so a caller may check once at the end.
+// an error wrapping [ErrInvalidHeader], as are a bad status code, reason,
+// method or target and a body whose length differs from its
+// Content-Length; the first error sticks and [Writer.Buffers] returns it,
+// so a caller may check once at the end.
 type Writer struct {
 	buf     []byte   // framing bytes and small body pieces
 	bufs    [][]byte // the message so far
@@ -31,13 +33,17 @@ type Writer struct {
 	written int64 // body bytes so far
 }
 
+// refused is an error of the Writer's caller: the message it asked for
+// would be malformed, so the answer is 500.
+func refused(reason string) *Error { return &Error{500, reason, ErrInvalidHeader} }
+
 var (
-	errHeaderName  = &Error{500, "invalid header field name", ErrInvalidHeader}
-	errHeaderValue = &Error{500, "CR, LF, NUL or control character in a header field value", ErrInvalidHeader}
-	errStatusCode  = &Error{500, "status code outside 100-999", ErrInvalidHeader}
-	errReason      = &Error{500, "control character in the reason phrase", ErrInvalidHeader}
-	errReqLine     = &Error{500, "invalid method or request target", ErrInvalidHeader}
-	errBodyLength  = &Error{500, "body length differs from Content-Length", ErrInvalidHeader}
+	errHeaderName  = refused("invalid header field name")
+	errHeaderValue = refused("CR, LF, NUL or control character in a header field value")
+	errStatusCode  = refused("status code outside 100-999")
+	errReason      = refused("control character in the reason phrase")
+	errReqLine     = refused("invalid method or request target")
+	errBodyLength  = refused("body length differs from Content-Length")
 )
 
 // Reset starts a new message. The slices of the previous one's
@@ -181,11 +187,9 @@ func (w *Writer) End(trailers Headers) error {
 	}
 	w.buf = append(w.buf, "0\r\n"...)
 	for _, t := range trailers {
-		buf, err := appendField(w.buf, t.Name, t.Value)
-		if err != nil {
-			return w.fail(err)
+		if err := w.field(appendField(w.buf, t.Name, t.Value)); err != nil {
+			return err
 		}
-		w.buf = buf
 	}
 	w.buf = append(w.buf, "\r\n"...)
 	return w.err

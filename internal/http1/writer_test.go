@@ -22,7 +22,7 @@ func TestDate(t *testing.T) {
 		t.Fatalf("%q", got)
 	}
 	b := d.Bytes()
-	d.Update(t0.Add(999 * time.Millisecond)) // same second: not reformatted
+	d.Update(t0.Add(999 * time.Millisecond)) // same second: same value
 	if string(b) != "Sun, 06 Nov 1994 08:49:37 GMT" {
 		t.Fatalf("%q", b)
 	}
@@ -35,7 +35,7 @@ func TestDate(t *testing.T) {
 	}
 }
 
-// The same second is not formatted again: the cache's point.
+// A Date never updated writes no Date field (a server without a clock).
 func TestWriterNoDate(t *testing.T) {
 	var w Writer
 	var d Date
@@ -47,6 +47,9 @@ func TestWriterNoDate(t *testing.T) {
 	}
 }
 
+// The same second is not formatted again: the cache's point. (TestDate's
+// same-second check cannot see a reformat, which writes the same bytes;
+// this one can.)
 func TestDateCached(t *testing.T) {
 	var d Date
 	t0 := time.Unix(1e9, 0)
