@@ -411,9 +411,16 @@ func (r *StreamReader) ReadLine(t *Task) ([]byte, error) {
 //
 // Cancellation: as for ReadLine; the cancellation is yielded as the error.
 func (r *StreamReader) Lines(t *Task) iter.Seq2[[]byte, error] {
-	return func(yield func([]byte, error) bool) {
+	return lines(t, r.ReadLine)
+}
+
+// lines iterates over what readLine returns until io.EOF; another error
+// is yielded once and ends the iteration. It is the Lines of both
+// StreamReader and File.
+func lines[L []byte | string](t *Task, readLine func(*Task) (L, error)) iter.Seq2[L, error] {
+	return func(yield func(L, error) bool) {
 		for {
-			line, err := r.ReadLine(t)
+			line, err := readLine(t)
 			if err == io.EOF {
 				return
 			}
