@@ -209,11 +209,17 @@ func (r *StreamReader) discard(n int) {
 	r.maybeResume()
 }
 
+// maybeResume resumes the transport if the buffer is down to the limit.
 func (r *StreamReader) maybeResume() {
 	if r.paused && r.Buffered() <= r.Limit() {
-		r.paused = false
-		r.tr.ResumeReading()
+		r.resume()
 	}
+}
+
+// resume resumes the transport that the reader paused.
+func (r *StreamReader) resume() {
+	r.paused = false
+	r.tr.ResumeReading()
 }
 
 // waitForData suspends t until FeedData, FeedEOF or SetErr. A paused
@@ -224,8 +230,7 @@ func (r *StreamReader) waitForData(t *Task, method string) error {
 		return fmt.Errorf("aio: StreamReader.%s: %w", method, ErrReadInProgress)
 	}
 	if r.paused {
-		r.paused = false
-		r.tr.ResumeReading()
+		r.resume()
 	}
 	r.data.Clear()
 	r.waiting = true
