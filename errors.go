@@ -36,8 +36,9 @@ var (
 	// matches [ErrCancelled].
 	ErrInterrupted = errors.New("aio: interrupted by signal")
 
-	// ErrNestedRun is returned by [Run] called on a goroutine that is running
-	// a loop: from a task or a callback. The inner loop would block the
+	// ErrNestedRun is returned by [Run], [Loop.RunForever] and
+	// [RunUntilComplete] called on a goroutine that is running a loop: from
+	// a task or a callback. The inner loop would block the
 	// outer one until it ended (asyncio.run's "cannot be called from a
 	// running event loop"). Run the work as a task of the running loop
 	// instead, or run the other loop on its own goroutine.

@@ -173,19 +173,7 @@ func (f *File) ReadLine(t *Task) (string, error) {
 //	}
 //
 // Cancellation: as for ReadLine; the error is yielded.
-func (f *File) Lines(t *Task) iter.Seq2[string, error] {
-	return func(yield func(string, error) bool) {
-		for {
-			s, err := f.ReadLine(t)
-			if err == io.EOF {
-				return
-			}
-			if !yield(s, err) || err != nil {
-				return
-			}
-		}
-	}
-}
+func (f *File) Lines(t *Task) iter.Seq2[string, error] { return lines(t, f.ReadLine) }
 
 // Write writes p at the current position in one round trip ([os.File]'s
 // Write). Write copies p first, so the caller may reuse it as soon as

@@ -76,30 +76,38 @@ func cancelRead(t *aio.Task, f *aio.File) error {
 	return nil
 }
 
-// openCancelledRead opens both ends of fifo, and leaves a Read of the
-// reading end f cancelled while it runs (there is nothing to read).
-func openCancelledRead(t *aio.Task, fifo string) (f, w *aio.File, err error) {
-	f, err = aio.OpenFile(t, fifo, os.O_RDWR, 0) // a reading end whose open does not block
-	if err != nil {
-		return nil, nil, err
-	}
-	if w, err = aio.OpenFile(t, fifo, os.O_WRONLY, 0); err != nil {
-		return nil, nil, err
-	}
-	return f, w, cancelRead(t, f)
+// runCancelledRead runs body in a test loop with both ends of a new fifo
+// open, and a Read of the reading end f cancelled while it runs (there is
+// nothing to read). It closes the writing end w after body.
+func runCancelledRead(tt *testing.T, body func(t *aio.Task, f, w *aio.File) error) {
+	fifo := mkfifo(tt)
+	aiotest.Run(tt, func(t *aio.Task) error {
+		f, err := aio.OpenFile(t, fifo, os.O_RDWR, 0) // a reading end whose open does not block
+		if err != nil {
+			return err
+		}
+		w, err := aio.OpenFile(t, fifo, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		defer w.Close(t)
+		if err := cancelRead(t, f); err != nil {
+			return err
+		}
+		return body(t, f, w)
+	})
+}
+
+// spawnClose closes f in a new task.
+func spawnClose(t *aio.Task, f *aio.File) *aio.Future[struct{}] {
+	return aio.Spawn(t, func(t *aio.Task) (struct{}, error) { return struct{}{}, f.Close(t) })
 }
 
 // A Read cancelled while it runs on the executor: its task gets
 // ErrCancelled at once, the read finishes there, the next operation waits
 // for it, and what it read is not lost. Close waits for it too.
 func TestFileCancelledReadInFlight(t *testing.T) {
-	fifo := mkfifo(t)
-	aiotest.Run(t, func(t *aio.Task) error {
-		f, w, err := openCancelledRead(t, fifo)
-		if err != nil {
-			return err
-		}
-		defer w.Close(t)
+	runCancelledRead(t, func(t *aio.Task, f, w *aio.File) error {
 		next := spawnRead(t, f)
 		if err := roundTrips(t, 5); err != nil {
 			return err
@@ -117,7 +125,7 @@ func TestFileCancelledReadInFlight(t *testing.T) {
 		if err := cancelRead(t, f); err != nil {
 			return err
 		}
-		closer := aio.Spawn(t, func(t *aio.Task) (struct{}, error) { return struct{}{}, f.Close(t) })
+		closer := spawnClose(t, f)
 		if err := roundTrips(t, 5); err != nil {
 			return err
 		}
@@ -130,7 +138,7 @@ func TestFileCancelledReadInFlight(t *testing.T) {
 		if _, err := aio.Await(t, closer); err != nil {
 			return err
 		}
-		_, err = f.Read(t, make([]byte, 1))
+		_, err := f.Read(t, make([]byte, 1))
 		return check(errors.Is(err, fs.ErrClosed), "Read after Close = %v", err)
 	})
 }
@@ -138,14 +146,8 @@ func TestFileCancelledReadInFlight(t *testing.T) {
 // A Close whose task is cancelled still closes the file, after the
 // operation in flight.
 func TestFileCancelledCloseStillCloses(t *testing.T) {
-	fifo := mkfifo(t)
-	aiotest.Run(t, func(t *aio.Task) error {
-		f, w, err := openCancelledRead(t, fifo)
-		if err != nil {
-			return err
-		}
-		defer w.Close(t)
-		closer := aio.Spawn(t, func(t *aio.Task) (struct{}, error) { return struct{}{}, f.Close(t) })
+	runCancelledRead(t, func(t *aio.Task, f, w *aio.File) error {
+		closer := spawnClose(t, f)
 		if err := aio.Sleep(t, 0); err != nil { // Close queues behind the read
 			return err
 		}
@@ -156,7 +158,7 @@ func TestFileCancelledCloseStillCloses(t *testing.T) {
 		if _, err := w.WriteString(t, "x"); err != nil {
 			return err
 		}
-		_, err = f.Read(t, make([]byte, 1)) // queued behind the close
+		_, err := f.Read(t, make([]byte, 1)) // queued behind the close
 		return check(errors.Is(err, fs.ErrClosed), "Read after a cancelled Close = %v", err)
 	})
 }

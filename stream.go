@@ -209,11 +209,17 @@ func (r *StreamReader) discard(n int) {
 	r.maybeResume()
 }
 
+// maybeResume resumes the transport if the buffer is down to the limit.
 func (r *StreamReader) maybeResume() {
 	if r.paused && r.Buffered() <= r.Limit() {
-		r.paused = false
-		r.tr.ResumeReading()
+		r.resume()
 	}
+}
+
+// resume resumes the transport that the reader paused.
+func (r *StreamReader) resume() {
+	r.paused = false
+	r.tr.ResumeReading()
 }
 
 // waitForData suspends t until FeedData, FeedEOF or SetErr. A paused
@@ -224,8 +230,7 @@ func (r *StreamReader) waitForData(t *Task, method string) error {
 		return fmt.Errorf("aio: StreamReader.%s: %w", method, ErrReadInProgress)
 	}
 	if r.paused {
-		r.paused = false
-		r.tr.ResumeReading()
+		r.resume()
 	}
 	r.data.Clear()
 	r.waiting = true
@@ -411,9 +416,16 @@ func (r *StreamReader) ReadLine(t *Task) ([]byte, error) {
 //
 // Cancellation: as for ReadLine; the cancellation is yielded as the error.
 func (r *StreamReader) Lines(t *Task) iter.Seq2[[]byte, error] {
-	return func(yield func([]byte, error) bool) {
+	return lines(t, r.ReadLine)
+}
+
+// lines iterates over what readLine returns until io.EOF; another error
+// is yielded once and ends the iteration. It is the Lines of both
+// StreamReader and File.
+func lines[L []byte | string](t *Task, readLine func(*Task) (L, error)) iter.Seq2[L, error] {
+	return func(yield func(L, error) bool) {
 		for {
-			line, err := r.ReadLine(t)
+			line, err := readLine(t)
 			if err == io.EOF {
 				return
 			}

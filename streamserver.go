@@ -31,15 +31,11 @@ func OpenUnixConnection(t *Task, path string, opts ...NetOption) (*StreamReader,
 	return OpenConnection(t, "unix", path, opts...)
 }
 
-func newClientStream() *streamProtocol { return newStreamProtocol(DefaultStreamLimit) }
+func newClientStream() *streamProtocol { return newStreamProtocol(nil) }
 
 // streamFactory makes the protocols of a stream server.
 func streamFactory(handler StreamHandler) func() *streamProtocol {
-	return func() *streamProtocol {
-		p := newStreamProtocol(DefaultStreamLimit)
-		p.handler = handler
-		return p
-	}
+	return func() *streamProtocol { return newStreamProtocol(handler) }
 }
 
 // StartServer listens on address and runs handler in a new task for each

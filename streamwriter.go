@@ -54,20 +54,20 @@ func (w *StreamWriter) Drain(t *Task) error {
 	if err := p.r.err; err != nil {
 		return err
 	}
-	if p.tr.IsClosing() && !p.lost {
+	if p.tr.IsClosing() && !p.closed.IsSet() {
 		// Let ConnectionLost run, so that a writer looping on Write and
 		// Drain sees the connection end (asyncio sleeps 0 here too).
 		if err := Sleep(t, 0); err != nil {
 			return err
 		}
 	}
-	if p.lost {
+	if p.closed.IsSet() {
 		if p.lostErr != nil {
 			return p.lostErr
 		}
 		return ErrTransportClosed
 	}
-	if !p.writePaused {
+	if p.drained.IsSet() {
 		return nil
 	}
 	if err := p.drained.Wait(t); err != nil {
@@ -94,20 +94,20 @@ func (w *StreamWriter) WaitClosed(t *Task) error {
 // the protocol, the reader and the writer: it is most of what an idle
 // stream connection costs.
 type streamProtocol struct {
-	r           StreamReader
-	w           StreamWriter
-	tr          Transport
-	handler     StreamHandler
-	writePaused bool
-	lost        bool
-	lostErr     error
-	drained     Event // set while writing is not paused
-	closed      Event // set by ConnectionLost
+	r       StreamReader
+	w       StreamWriter
+	tr      Transport
+	handler StreamHandler // nil for a client's stream
+	lostErr error
+	drained Event // set while writing is not paused, and once the connection is lost
+	closed  Event // set by ConnectionLost
 }
 
-func newStreamProtocol(limit int) *streamProtocol {
-	p := &streamProtocol{}
-	p.r.limit = limit
+// newStreamProtocol returns a stream's protocol whose reader has
+// DefaultStreamLimit; handler is nil for a client's stream.
+func newStreamProtocol(handler StreamHandler) *streamProtocol {
+	p := &streamProtocol{handler: handler}
+	p.r.limit = DefaultStreamLimit
 	p.w.p = p
 	p.drained.Set()
 	return p
@@ -168,18 +168,15 @@ func (p *streamProtocol) ConnectionLost(err error) {
 	} else {
 		p.r.SetErr(err)
 	}
-	p.lost = true
 	p.lostErr = err
 	p.drained.Set()
 	p.closed.Set()
 }
 
 func (p *streamProtocol) PauseWriting() {
-	p.writePaused = true
 	p.drained.Clear()
 }
 
 func (p *streamProtocol) ResumeWriting() {
-	p.writePaused = false
 	p.drained.Set()
 }

@@ -94,9 +94,7 @@ func (t *Task) Info() TaskInfo {
 		info.Awaiting = w.describe()
 	}
 	info.Stack = tr.stack()
-	if len(info.Stack) > 0 {
-		info.Site = fmt.Sprintf("%s:%d", info.Stack[0].File, info.Stack[0].Line)
-	}
+	info.Site = siteOf(info.Stack)
 	return info
 }
 
@@ -175,11 +173,14 @@ func (tr *taskTrace) stack() []runtime.Frame {
 }
 
 // site returns the file:line of the recorded await, or "".
-func (tr *taskTrace) site() string {
-	if s := tr.stack(); len(s) > 0 {
-		return fmt.Sprintf("%s:%d", s[0].File, s[0].Line)
+func (tr *taskTrace) site() string { return siteOf(tr.stack()) }
+
+// siteOf returns the file:line of a stack's first frame, or "".
+func siteOf(stack []runtime.Frame) string {
+	if len(stack) == 0 {
+		return ""
 	}
-	return ""
+	return fmt.Sprintf("%s:%d", stack[0].File, stack[0].Line)
 }
 
 // inAio reports whether f is package aio's own code; its tests count as

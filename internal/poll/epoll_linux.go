@@ -165,7 +165,7 @@ func (p *Poller) Wait(events []Ready, timeout time.Duration) (int, error) {
 	var n int
 	var err error
 	if timeout == 0 {
-		n, err = p.waitRaw(buf, 0)
+		n, err = p.epollWait(buf, 0, true)
 	} else {
 		n, err = p.sleep(buf, timeout)
 	}
@@ -197,34 +197,6 @@ func (p *Poller) collect(events []Ready, buf []unix.EpollEvent) int {
 	return k
 }
 
-// waitBlocking is epoll_pwait through the runtime's syscall path, which
-// lets the runtime hand the P to another thread while it blocks: the
-// sleep of a Poller that cannot park.
-func (p *Poller) waitBlocking(buf []unix.EpollEvent, timeout time.Duration) (int, error) {
-	var n int
-	var err error
-	switch {
-	case timeout < 0:
-		n, err = unix.EpollWait(p.epfd, buf, -1)
-	default:
-		if timeout%time.Millisecond != 0 && !p.noPwait2 {
-			n, err = p.pwait2(buf, timeout)
-			if err != unix.ENOSYS && err != unix.EPERM {
-				break
-			}
-			p.noPwait2 = true
-		}
-		n, err = unix.EpollWait(p.epfd, buf, ceilMillis(timeout))
-	}
-	if err != nil {
-		if err == unix.EINTR {
-			return 0, nil
-		}
-		return 0, os.NewSyscallError("epoll_wait", err)
-	}
-	return n, nil
-}
-
 // ceilMillis converts a positive timeout to whole milliseconds for
 // epoll_wait, rounding up and capping at the largest int32 (about 24 days;
 // Wait then returns early with no events, which callers treat as a timeout).
@@ -234,24 +206,6 @@ func ceilMillis(timeout time.Duration) int {
 		return math.MaxInt32
 	}
 	return int(ms)
-}
-
-// pwait2 is epoll_pwait2(2) with a nanosecond timeout and no signal mask.
-// golang.org/x/sys/unix has the syscall number but no wrapper.
-func (p *Poller) pwait2(buf []unix.EpollEvent, timeout time.Duration) (int, error) {
-	p.ts = unix.NsecToTimespec(int64(timeout))
-	r, _, e := unix.Syscall6(unix.SYS_EPOLL_PWAIT2,
-		uintptr(p.epfd),
-		uintptr(unsafe.Pointer(&buf[0])),
-		uintptr(len(buf)),
-		uintptr(unsafe.Pointer(&p.ts)),
-		0, // sigmask: none
-		0, // sigsetsize: ignored without a mask
-	)
-	if e != 0 {
-		return 0, e
-	}
-	return int(r), nil
 }
 
 // drainWake resets the eventfd counter and then clears the Wake flag.

@@ -109,7 +109,7 @@ func (p *Poller) sleep(buf []unix.EpollEvent, timeout time.Duration) (int, error
 	if hold < 0 || hold > holdMax {
 		hold = holdMax
 	}
-	n, err := p.waitRaw(buf, hold)
+	n, err := p.epollWait(buf, hold, true)
 	if n != 0 || err != nil || hold == timeout {
 		return n, err
 	}
@@ -124,7 +124,7 @@ func (p *Poller) park(buf []unix.EpollEvent, timeout time.Duration) (int, error)
 	k := &p.parking
 	k.prepare(p.epfd) // a Poller with nothing registered parks too (executor jobs need the P)
 	if k.failed {
-		return p.waitBlocking(buf, timeout)
+		return p.epollWait(buf, timeout, false)
 	}
 	if timeout > 0 {
 		k.f.SetReadDeadline(time.Now().Add(timeout))
@@ -143,7 +143,7 @@ func (p *Poller) park(buf []unix.EpollEvent, timeout time.Duration) (int, error)
 	// did: Read begins by clearing the netpoller's readiness note, so a
 	// wake-up that came since the last poll is seen only by this one.
 	err := k.rc.Read(func(uintptr) bool {
-		n, werr = p.waitRaw(buf, 0)
+		n, werr = p.epollWait(buf, 0, true)
 		return n != 0 || werr != nil
 	})
 	if err != nil && !os.IsTimeout(err) {
@@ -152,30 +152,40 @@ func (p *Poller) park(buf []unix.EpollEvent, timeout time.Duration) (int, error)
 	return n, werr
 }
 
-// waitRaw is epoll_pwait (or epoll_pwait2 for a timeout with a
-// sub-millisecond part) as a raw syscall, which the runtime does not see:
-// it returns the number of kernel events in buf. An interrupted wait
-// returns unix.EINTR, which Wait turns into (0, nil).
-func (p *Poller) waitRaw(buf []unix.EpollEvent, timeout time.Duration) (int, error) {
+// epollWait is epoll_pwait, or epoll_pwait2 for a timeout with a
+// sub-millisecond part, waiting forever for a negative timeout; it
+// returns the number of kernel events in buf. With raw it is a raw
+// syscall, which the runtime does not see; without, the runtime may hand
+// the P to another thread while it blocks (the sleep of a Poller that
+// cannot park). An interrupted wait returns unix.EINTR, which Wait turns
+// into (0, nil).
+func (p *Poller) epollWait(buf []unix.EpollEvent, timeout time.Duration, raw bool) (int, error) {
 	if timeout > 0 && timeout%time.Millisecond != 0 && !p.noPwait2 {
 		p.ts = unix.NsecToTimespec(int64(timeout))
-		n, e := p.rawSyscall(unix.SYS_EPOLL_PWAIT2, buf, uintptr(unsafe.Pointer(&p.ts)))
+		n, e := p.syscall(raw, unix.SYS_EPOLL_PWAIT2, buf, uintptr(unsafe.Pointer(&p.ts)))
 		if e != unix.ENOSYS && e != unix.EPERM {
 			return n, sysErr("epoll_pwait2", e)
 		}
 		p.noPwait2 = true
 	}
-	ms := 0
-	if timeout > 0 {
+	ms := -1
+	if timeout >= 0 {
 		ms = ceilMillis(timeout)
 	}
-	n, e := p.rawSyscall(unix.SYS_EPOLL_PWAIT, buf, uintptr(ms))
+	n, e := p.syscall(raw, unix.SYS_EPOLL_PWAIT, buf, uintptr(ms))
 	return n, sysErr("epoll_pwait", e)
 }
 
-func (p *Poller) rawSyscall(trap uintptr, buf []unix.EpollEvent, timeout uintptr) (int, unix.Errno) {
-	r, _, e := unix.RawSyscall6(trap, uintptr(p.epfd),
-		uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)), timeout, 0, 0)
+// syscall makes an epoll wait call on p's epoll fd, with no signal mask.
+func (p *Poller) syscall(raw bool, trap uintptr, buf []unix.EpollEvent, timeout uintptr) (int, unix.Errno) {
+	events, n := uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf))
+	var r uintptr
+	var e unix.Errno
+	if raw {
+		r, _, e = unix.RawSyscall6(trap, uintptr(p.epfd), events, n, timeout, 0, 0)
+	} else {
+		r, _, e = unix.Syscall6(trap, uintptr(p.epfd), events, n, timeout, 0, 0)
+	}
 	if e != 0 {
 		return 0, e
 	}
