@@ -20,7 +20,9 @@ type fdHandler interface {
 // handler first wants readiness, and leaves it on a hang-up while it
 // wants nothing (level-triggered hang-ups would spin the loop).
 //
-// The zero pollFD is released; use it from the loop's goroutine.
+// The zero pollFD is untracked, and its fd is not yet set: its owner
+// calls init, or sets fd and calls init later (a listener before
+// StartServing). Use it from the loop's goroutine.
 type pollFD struct {
 	loop       *Loop
 	fd         int // -1 once released
