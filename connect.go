@@ -236,8 +236,8 @@ func race(t *Task, network string, targets []target, locals []netip.AddrPort, cf
 			}
 			active = slices.Delete(active, i, i+1)
 			if c.err == nil {
-				fd := c.fd
-				c.fd = -1
+				fd := c.pfd.fd
+				c.pfd.release() // handed over: close leaves it open
 				return fd, c.family, nil
 			}
 			errs = append(errs, &net.OpError{Op: "dial", Net: network, Addr: c.addr, Err: c.err})
@@ -281,8 +281,7 @@ func race(t *Task, network string, targets []target, locals []netip.AddrPort, cf
 // connector is a connect in progress: it waits for the socket to become
 // writable and then reads the outcome from SO_ERROR.
 type connector struct {
-	pfd    pollFD
-	fd     int // the socket, -1 once handed over or closed
+	pfd    pollFD // pfd.fd is the socket, -1 once handed over or closed
 	family int
 	addr   net.Addr
 	done   bool
@@ -308,7 +307,8 @@ func startConnect(l *Loop, tg target, locals []netip.AddrPort, notify func()) (*
 			return nil, os.NewSyscallError("bind", err)
 		}
 	}
-	c := &connector{fd: fd, family: tg.family, addr: tg.addr, notify: notify}
+	c := &connector{family: tg.family, addr: tg.addr, notify: notify}
+	c.pfd.fd = fd
 	err = unix.Connect(fd, tg.sa)
 	switch err {
 	case nil:
@@ -328,7 +328,7 @@ func startConnect(l *Loop, tg target, locals []netip.AddrPort, notify func()) (*
 
 // ready reads the outcome of the connect.
 func (c *connector) ready(ev poll.Event) {
-	err := sockError(c.fd)
+	err := sockError(c.pfd.fd)
 	if err == nil && ev&poll.Writable == 0 {
 		return // spurious: not finished yet
 	}
@@ -345,17 +345,13 @@ func (c *connector) finish(err error) {
 		return
 	}
 	c.done, c.err = true, err
-	c.pfd.release()
+	c.pfd.untrack()
 	c.notify()
 }
 
 // close releases the socket unless it was handed over.
 func (c *connector) close() {
-	c.pfd.release()
-	if c.fd >= 0 {
-		unix.Close(c.fd)
-		c.fd = -1
-	}
+	c.pfd.close()
 }
 
 func (c *connector) closeForLoop() {

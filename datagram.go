@@ -246,7 +246,7 @@ func (t *UDPTransport) SendTo(data []byte, addr netip.AddrPort) error {
 			return e
 		}
 	}
-	if t.limit > 0 && t.qbytes+len(data) > t.limit {
+	if t.overLimit(t.qbytes, len(data)) {
 		return ErrWriteBufferFull // this datagram only: the others are whole
 	}
 	wasEmpty := t.qhead == len(t.queue)

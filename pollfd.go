@@ -20,7 +20,9 @@ type fdHandler interface {
 // handler first wants readiness, and leaves it on a hang-up while it
 // wants nothing (level-triggered hang-ups would spin the loop).
 //
-// The zero pollFD is released; use it from the loop's goroutine.
+// The zero pollFD is untracked, and its fd is not yet set: its owner
+// calls init, or sets fd and calls init later (a listener before
+// StartServing). Use it from the loop's goroutine.
 type pollFD struct {
 	loop       *Loop
 	fd         int // -1 once released
@@ -51,6 +53,9 @@ func (p *pollFD) setInterest(w poll.Event) error {
 		if w == 0 {
 			return nil
 		}
+		if !p.tracked() {
+			return unix.EBADF // released: as epoll would say for fd -1
+		}
 		if err = p.loop.poller.Register(p.fd, w); err == nil {
 			p.registered = true
 		}
@@ -75,11 +80,15 @@ func (p *pollFD) unregister() {
 	p.interest = 0
 }
 
-// release stops tracking the fd and takes it out of the poller; the fd
-// itself stays open (it is the caller's, or handed over). Releasing a
-// released pollFD does nothing.
-func (p *pollFD) release() {
-	if p.loop == nil || p.fd < 0 {
+// tracked reports whether the loop dispatches the fd's readiness (init
+// and no untrack or release since).
+func (p *pollFD) tracked() bool { return p.loop != nil && p.fd >= 0 }
+
+// untrack stops tracking the fd and takes it out of the poller, but keeps
+// p.fd: a later init can track it again. Untracking an untracked pollFD
+// does nothing.
+func (p *pollFD) untrack() {
+	if !p.tracked() {
 		return
 	}
 	p.unregister()
@@ -88,6 +97,14 @@ func (p *pollFD) release() {
 		l.fds[p.fd] = nil
 		l.nfds--
 	}
+	p.loop = nil
+}
+
+// release stops tracking the fd and forgets it (p.fd becomes -1); the fd
+// itself stays open (it is the caller's, or handed over). Releasing a
+// released pollFD does nothing.
+func (p *pollFD) release() {
+	p.untrack()
 	p.fd = -1
 }
 

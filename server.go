@@ -49,11 +49,9 @@ type ServerSocket struct {
 // listener is one listening socket of a server.
 type listener struct {
 	srv      *Server
-	fd       int // -1 once closed
-	pfd      pollFD
+	pfd      pollFD // pfd.fd is the socket, -1 once closed; tracked from StartServing
 	family   int
 	addr     net.Addr
-	started  bool          // tracked by the loop (StartServing)
 	paused   bool          // backing off after an accept error
 	backoff  time.Duration // current back-off delay, 0 when healthy
 	retry    *Handle
@@ -232,7 +230,9 @@ func (s *Server) listenSocket(family int, sa unix.Sockaddr, v6only bool) (*liste
 	if err := unix.Listen(fd, backlog); err != nil {
 		return fail("listen", err)
 	}
-	return &listener{srv: s, fd: fd, family: family, addr: sockName(fd, false)}, nil
+	ln := &listener{srv: s, family: family, addr: sockName(fd, false)}
+	ln.pfd.fd = fd
+	return ln, nil
 }
 
 // listenerSocket makes a stream socket with a listener's options
@@ -297,8 +297,8 @@ func (s *Server) Loop() *Loop { return s.loop }
 func (s *Server) Sockets() []ServerSocket {
 	var out []ServerSocket
 	for _, ln := range s.listeners {
-		if ln.fd >= 0 {
-			out = append(out, ServerSocket{Fd: ln.fd, Addr: ln.addr})
+		if ln.pfd.fd >= 0 {
+			out = append(out, ServerSocket{Fd: ln.pfd.fd, Addr: ln.addr})
 		}
 	}
 	return out
@@ -513,15 +513,14 @@ func callFactory[T any](factory func() T) (p T, err error) {
 
 // start makes the loop accept on the listener.
 func (ln *listener) start() error {
-	if ln.fd < 0 || ln.started {
+	if ln.pfd.fd < 0 || ln.pfd.tracked() {
 		return nil
 	}
-	ln.pfd.init(ln.srv.loop, ln.fd, ln)
+	ln.pfd.init(ln.srv.loop, ln.pfd.fd, ln)
 	if err := ln.update(); err != nil {
-		ln.pfd.release()
+		ln.pfd.untrack()
 		return err
 	}
-	ln.started = true
 	return nil
 }
 
@@ -541,10 +540,10 @@ func (ln *listener) update() error {
 func (ln *listener) ready(poll.Event) {
 	s := ln.srv
 	for range acceptBudget {
-		if ln.fd < 0 || ln.paused {
+		if ln.pfd.fd < 0 || ln.paused {
 			return
 		}
-		fd, err := sysAccept(ln.fd)
+		fd, err := sysAccept(ln.pfd.fd)
 		if err != nil {
 			if err == unix.EAGAIN {
 				return
@@ -577,7 +576,7 @@ func (ln *listener) backOff(errno error) {
 		ln.backoff = min(2*ln.backoff, maxAcceptBackoff)
 	}
 	ln.paused = true
-	if ln.started {
+	if ln.pfd.tracked() {
 		ln.update()
 	}
 	ln.retry = ln.srv.loop.CallLater(ln.backoff, ln.resume)
@@ -589,11 +588,11 @@ func (ln *listener) resume() {
 		ln.retry.Cancel()
 		ln.retry = nil
 	}
-	if !ln.paused || ln.fd < 0 {
+	if !ln.paused || ln.pfd.fd < 0 {
 		return
 	}
 	ln.paused = false
-	if ln.started {
+	if ln.pfd.tracked() {
 		ln.update()
 	}
 }
@@ -604,12 +603,7 @@ func (ln *listener) close() {
 		ln.retry.Cancel()
 		ln.retry = nil
 	}
-	if ln.fd < 0 {
-		return
-	}
-	ln.pfd.release()
-	unix.Close(ln.fd)
-	ln.fd, ln.started = -1, false
+	ln.pfd.close()
 }
 
 func (ln *listener) closeForLoop() { ln.srv.Close() }

@@ -56,11 +56,7 @@ func (s *Server) Shutdown(t *Task) error {
 // closeWhenIdle calls the protocol's CloseWhenIdle, aborting the
 // connection if it panics.
 func (t *SocketTransport) closeWhenIdle(ic IdleCloser) {
-	defer func() {
-		if r := recover(); r != nil {
-			t.protocolPanicked(r)
-		}
-	}()
+	defer t.recoverPanic()
 	ic.CloseWhenIdle()
 }
 

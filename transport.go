@@ -286,7 +286,7 @@ func (t *SocketTransport) Write(p []byte) error {
 	if len(p) == 0 {
 		return nil
 	}
-	if t.limit > 0 && t.wb.size+len(p) > t.limit {
+	if t.overLimit(t.wb.size, len(p)) {
 		return t.bufferFull(len(p))
 	}
 	if t.wb.size == 0 {
@@ -324,7 +324,7 @@ func (t *SocketTransport) Writelines(bufs [][]byte) error {
 	if total == 0 {
 		return nil
 	}
-	if t.limit > 0 && t.wb.size+total > t.limit {
+	if t.overLimit(t.wb.size, total) {
 		return t.bufferFull(total)
 	}
 	sent := 0

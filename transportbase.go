@@ -179,9 +179,11 @@ func (b *transportBase) WriteBufferLimits() (high, low int) { return b.high, b.l
 // depends on the transport: see ErrWriteBufferFull.
 func (b *transportBase) SetWriteBufferMax(n int) { b.limit = n }
 
-// overLimit reports whether buffering n more bytes passes the hard limit.
-func (b *transportBase) overLimit(n int) bool {
-	return b.limit > 0 && b.ops.bufferSize()+n > b.limit
+// overLimit reports whether buffering n more bytes on top of buffered
+// passes the hard limit. The caller passes its own count (not
+// ops.bufferSize) to keep the write path free of an interface call.
+func (b *transportBase) overLimit(buffered, n int) bool {
+	return b.limit > 0 && buffered+n > b.limit
 }
 
 func (b *transportBase) maybePauseProtocol() {
