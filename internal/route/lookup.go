@@ -134,7 +134,10 @@ type search[H any] struct {
 // walk matches rest, the path after the '/' that ended n's segment, below
 // n, and reports whether a route was found.
 func (s *search[H]) walk(n *node[H], rest string) bool {
-	seg, next, more := strings.Cut(rest, "/")
+	seg, next, more := rest, "", false
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		seg, next, more = rest[:i], rest[i+1:], true
+	}
 	p := s.params
 	mark := len(p.buf)
 	val := p.decode(seg, s.escaped)
