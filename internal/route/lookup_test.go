@@ -39,6 +39,11 @@ var testRoutes = []struct{ method, pattern, label string }{
 	{"PUT", "/m2/{x}", "m2-put"},
 	{"GET", "//double", "double"},
 	{"*", "/star/{x}", "star"},
+	{"POST", "/m3/static", "m3-post"},
+	{"PUT", "/m3/{x:[a-z]+}", "m3-put"},
+	{"PATCH", "/m3/{x}", "m3-patch"},
+	{"HEAD", "/h", "h-head"},
+	{"GET", "/h", "h-get"},
 }
 
 func newTestRouter(t testing.TB) *Router[string] {
@@ -144,6 +149,12 @@ func TestLookup(t *testing.T) {
 		{"GET", "/m2/static", "MethodNotAllowed OPTIONS, POST, PUT"},
 		{"OPTIONS", "/m2/static", "AutoOptions OPTIONS, POST, PUT"},
 		{"GET", "/m2/other", "MethodNotAllowed OPTIONS, PUT"},
+		{"GET", "/m3/static", "MethodNotAllowed OPTIONS, PATCH, POST, PUT"},
+		{"PATCH", "/m3/static", `m3-patch x="static"`},
+		{"HEAD", "/h", "h-head"},
+		{"POST", "/h", "MethodNotAllowed GET, HEAD, OPTIONS"},
+		{"OPTIONS", "/opt/", "NotFound"},
+		{"POST", "/opt", "MethodNotAllowed GET, HEAD, OPTIONS"},
 		// Decoding.
 		{"GET", "/caf%C3%A9", "cafe"},
 		{"GET", "/caf%c3%a9", "cafe"},
@@ -158,6 +169,7 @@ func TestLookup(t *testing.T) {
 		{"GET", "/users/%C3%A9t%C3%A9", `user id="été"`},
 		{"GET", "/users/%ff%00", `user id="\xff\x00"`},
 		{"GET", "/users/%25", `user id="%"`},
+		{"GET", "/users/%2a%2A%3c%3C%7e%7E%4f%4F%4a", `user id="**<<~~OOJ"`},
 		{"GET", "/users/%2525", `user id="%25"`},
 		{"GET", "/users/a+b", `user id="a+b"`},
 		{"GET", "/users/%zz", "BadPath"},
@@ -165,6 +177,7 @@ func TestLookup(t *testing.T) {
 		{"GET", "/users/%", "BadPath"},
 		{"GET", "/nowhere/%g0", "BadPath"},
 		{"GET", "/users/%%41", "BadPath"},
+		{"GET", "/users/%4g", "BadPath"},
 		// Not a path.
 		{"OPTIONS", "*", "NotFound"},
 		{"GET", "", "NotFound"},
@@ -175,5 +188,46 @@ func TestLookup(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("%s %s = %s, want %s", tc.method, tc.path, got, tc.want)
 		}
+	}
+}
+
+// What a branch decodes is released when the walk backs out of it, so a
+// Params' buffer holds one path's worth of decoded bytes, however many
+// branches the walk tries.
+func TestDecodeBufferBounded(t *testing.T) {
+	var r Router[string]
+	for _, pattern := range []string{
+		"/{a}/{b}/{c}/end1",
+		"/{a}/{b:[a-z]}/{c}/end2",
+		"/{a:[a-z]}/{b}/{c}/end3",
+		"/{a:[a-z]}/{b:[a-z]}/{c}/end4",
+	} {
+		if _, err := r.Add("GET", pattern, pattern); err != nil {
+			t.Fatal(err)
+		}
+	}
+	long := strings.Repeat("%41", 4000)
+	var p Params
+	if res := r.Lookup("GET", "/a/b/"+long+"/zzz", &p); res.Kind != NotFound {
+		t.Fatalf("got %v", res.Kind)
+	}
+	if c := cap(p.buf); c >= 2*4000 {
+		t.Errorf("buffer grew to %d bytes for a %d-byte decoded segment", c, 4000)
+	}
+	res := r.Lookup("GET", "/a/b/"+long+"/end4", &p)
+	if res.Kind != Found || p.Get("c") != strings.Repeat("A", 4000) {
+		t.Errorf("got %v, c of %d bytes", res.Kind, len(p.Get("c")))
+	}
+
+	// A tail decodes the rest of the path afresh, after releasing the
+	// segment decoded for the other candidates.
+	var tail Router[string]
+	tail.Add("GET", "/{t:.*}", "tail")
+	var q Params
+	if res := tail.Lookup("GET", "/"+long, &q); res.Kind != Found || len(q.Get("t")) != 4000 {
+		t.Fatalf("got %v, t of %d bytes", res.Kind, len(q.Get("t")))
+	}
+	if c := cap(q.buf); c >= 2*4000 {
+		t.Errorf("tail: buffer grew to %d bytes for a %d-byte decoded path", c, 4000)
 	}
 }

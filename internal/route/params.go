@@ -27,7 +27,7 @@ func (p *Params) Len() int { return p.n }
 // At returns the i'th variable, 0 <= i < Len(), in pattern order. It
 // panics if i is out of range, as a slice index does.
 func (p *Params) At(i int) (name, value string) {
-	if i < 0 || i >= p.n {
+	if uint(i) >= uint(p.n) {
 		panic("route: Params.At index out of range")
 	}
 	return p.names[i], p.values[i]
@@ -65,8 +65,8 @@ func (p *Params) name(names []string) {
 
 // decode returns s percent-decoded: s itself when it has no '%' (which
 // escaped false promises, for a path without any), else
-// the decoded bytes appended to p's buffer (release them with
-// p.buf = p.buf[:mark]). s must be valid (see validEscapes).
+// the decoded bytes, at least one, appended to p's buffer (release them
+// with p.buf = p.buf[:mark]). s must be valid (see validEscapes).
 //
 // The returned string aliases the buffer without copying: the buffer is
 // only appended to or truncated before the next reuse, so the bytes
@@ -84,9 +84,6 @@ func (p *Params) decode(s string, escaped bool) string {
 			i += 2
 		}
 		p.buf = append(p.buf, c)
-	}
-	if len(p.buf) == start {
-		return ""
 	}
 	return unsafe.String(&p.buf[start], len(p.buf)-start)
 }

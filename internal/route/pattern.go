@@ -39,10 +39,7 @@ func parsePattern(pattern string) ([]segment, error) {
 	vars := 0
 	rest := pattern[1:]
 	for {
-		end, err := segmentEnd(rest)
-		if err != nil {
-			return nil, fmt.Errorf("%w %q: %v", ErrPattern, pattern, err)
-		}
+		end := segmentEnd(rest)
 		s, err := parseSegment(rest[:end])
 		if err != nil {
 			return nil, fmt.Errorf("%w %q: %v", ErrPattern, pattern, err)
@@ -80,28 +77,23 @@ func checkVar(segs []segment, s segment, last bool) error {
 
 // segmentEnd returns the index of the '/' ending the first segment of s
 // (len(s) for the last one). A '/' inside braces belongs to a regular
-// expression and does not end the segment.
-func segmentEnd(s string) (int, error) {
+// expression and does not end the segment; unbalanced braces are left
+// for parseSegment to refuse.
+func segmentEnd(s string) int {
 	depth := 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '{':
 			depth++
 		case '}':
-			if depth == 0 {
-				return 0, fmt.Errorf("unbalanced '}'")
-			}
 			depth--
 		case '/':
 			if depth == 0 {
-				return i, nil
+				return i
 			}
 		}
 	}
-	if depth != 0 {
-		return 0, fmt.Errorf("unbalanced '{'")
-	}
-	return len(s), nil
+	return len(s)
 }
 
 // parseSegment parses one segment: literal text without braces, or one

@@ -234,12 +234,9 @@ func (n *node[H]) insert(segs []segment, rt *Route[H]) {
 		return
 	}
 	at.methods = append(at.methods, rt)
-	at.allow = append(at.allow, rt.method)
+	at.allow = append(at.allow, rt.method, "OPTIONS")
 	if rt.method == "GET" {
 		at.allow = append(at.allow, "HEAD")
-	}
-	if !slices.Contains(at.allow, "OPTIONS") {
-		at.allow = append(at.allow, "OPTIONS")
 	}
 	slices.Sort(at.allow)
 	at.allow = slices.Compact(at.allow)
