@@ -86,9 +86,27 @@ func describe(res Result[string], p *Params) string {
 	return res.Kind.String()
 }
 
+// A lookupCase is a request and the describe() of its lookup.
+type lookupCase struct{ method, path, want string }
+
+// checkLookups looks every case up in r. Params are empty unless a route
+// was found.
+func checkLookups(t *testing.T, r *Router[string], cases []lookupCase) {
+	t.Helper()
+	for _, tc := range cases {
+		var p Params
+		res := r.Lookup(tc.method, tc.path, &p)
+		if got := describe(res, &p); got != tc.want {
+			t.Errorf("%s %s = %s, want %s", tc.method, tc.path, got, tc.want)
+		}
+		if res.Kind != Found && p.Len() != 0 {
+			t.Errorf("%s %s: %v with %d params", tc.method, tc.path, res.Kind, p.Len())
+		}
+	}
+}
+
 func TestLookup(t *testing.T) {
-	r := newTestRouter(t)
-	for _, tc := range []struct{ method, path, want string }{
+	checkLookups(t, newTestRouter(t), []lookupCase{
 		{"GET", "/", "root"},
 		{"GET", "/users", "users"},
 		{"POST", "/users", "create"},
@@ -182,13 +200,7 @@ func TestLookup(t *testing.T) {
 		{"OPTIONS", "*", "NotFound"},
 		{"GET", "", "NotFound"},
 		{"GET", "users", "NotFound"},
-	} {
-		var p Params
-		got := describe(r.Lookup(tc.method, tc.path, &p), &p)
-		if got != tc.want {
-			t.Errorf("%s %s = %s, want %s", tc.method, tc.path, got, tc.want)
-		}
-	}
+	})
 }
 
 // What a branch decodes is released when the walk backs out of it, so a

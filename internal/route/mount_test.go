@@ -5,15 +5,14 @@ import (
 	"testing"
 )
 
-// lookupAll checks paths (method GET) against wanted descriptions.
+// lookupAll checks GET requests for paths against wanted descriptions.
 func lookupAll(t *testing.T, r *Router[string], cases map[string]string) {
 	t.Helper()
+	var list []lookupCase
 	for path, want := range cases {
-		var p Params
-		if got := describe(r.Lookup("GET", path, &p), &p); got != want {
-			t.Errorf("GET %s = %s, want %s", path, got, want)
-		}
+		list = append(list, lookupCase{"GET", path, want})
 	}
+	checkLookups(t, r, list)
 }
 
 func mustAdd(t *testing.T, r *Router[string], method, pattern, label string) *Route[string] {

@@ -39,7 +39,7 @@ func parsePattern(pattern string) ([]segment, error) {
 	vars := 0
 	rest := pattern[1:]
 	for {
-		end := segmentEnd(rest)
+		end := braceScan(rest, '/')
 		s, err := parseSegment(rest[:end])
 		if err != nil {
 			return nil, fmt.Errorf("%w %q: %v", ErrPattern, pattern, err)
@@ -75,11 +75,13 @@ func checkVar(segs []segment, s segment, last bool) error {
 	return nil
 }
 
-// segmentEnd returns the index of the '/' ending the first segment of s
-// (len(s) for the last one). A '/' inside braces belongs to a regular
-// expression and does not end the segment; unbalanced braces are left
-// for parseSegment to refuse.
-func segmentEnd(s string) int {
+// braceScan returns the index of the first stop byte at brace depth 0
+// (for '}', depth 0 after it closes), or len(s). With '/' it finds the
+// end of a pattern's first segment, leaving a '/' inside a variable's
+// expression to the expression; with '}' on a segment starting with '{'
+// it finds the brace closing that one. Unbalanced braces are left for
+// parseSegment to refuse.
+func braceScan(s string, stop byte) int {
 	depth := 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
@@ -87,10 +89,9 @@ func segmentEnd(s string) int {
 			depth++
 		case '}':
 			depth--
-		case '/':
-			if depth == 0 {
-				return i
-			}
+		}
+		if s[i] == stop && depth == 0 {
+			return i
 		}
 	}
 	return len(s)
@@ -102,7 +103,7 @@ func parseSegment(s string) (segment, error) {
 	if !strings.ContainsAny(s, "{}") {
 		return segment{kind: segStatic, text: s}, nil
 	}
-	if s[0] != '{' || closingBrace(s) != len(s)-1 {
+	if s[0] != '{' || braceScan(s, '}') != len(s)-1 {
 		return segment{}, fmt.Errorf("segment %q mixes text and a variable, or holds two variables", s)
 	}
 	name, expr, hasExpr := strings.Cut(s[1:len(s)-1], ":")
@@ -122,23 +123,6 @@ func parseSegment(s string) (segment, error) {
 		return segment{}, fmt.Errorf("variable %q: %v", name, err)
 	}
 	return segment{kind: segRegexp, name: name, text: expr, re: re}, nil
-}
-
-// closingBrace returns the index of the brace closing the '{' at s[0].
-func closingBrace(s string) int {
-	depth := 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '{':
-			depth++
-		case '}':
-			depth--
-			if depth == 0 {
-				return i
-			}
-		}
-	}
-	return -1
 }
 
 // isIdent reports whether s is an ASCII identifier: a letter or '_', then
