@@ -86,15 +86,16 @@ func (r *Router[H]) Lookup(method, path string, params *Params) Result[H] {
 	if strings.HasSuffix(path, "/") {
 		alt = path[:len(path)-1]
 	}
-	switch r.lookup(method, alt, escaped, params).Kind {
-	case Found, AutoOptions:
-		params.Reset()
+	k := r.lookup(method, alt, escaped, params).Kind
+	params.Reset()
+	if k == Found || k == AutoOptions {
 		return Result[H]{Kind: Redirect, Location: alt}
 	}
-	params.Reset()
 	return res
 }
 
+// lookup is Lookup without the checks of the whole path and the
+// trailing-slash retry.
 func (r *Router[H]) lookup(method, path string, escaped bool, params *Params) Result[H] {
 	if !strings.HasPrefix(path, "/") {
 		return Result[H]{}

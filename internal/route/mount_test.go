@@ -114,6 +114,9 @@ func TestMountErrors(t *testing.T) {
 			t.Errorf("Mount(%q): %v", prefix, err)
 		}
 	}
+	if err := app.Mount("/nil", nil); !errors.Is(err, ErrMount) {
+		t.Errorf("Mount of nil: %v", err)
+	}
 	if err := app.Mount("/app", &app); !errors.Is(err, ErrMount) {
 		t.Errorf("Mount of itself: %v", err)
 	}

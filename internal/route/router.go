@@ -64,7 +64,8 @@ type node[H any] struct {
 
 // Add registers h for requests with the given method whose path matches
 // pattern, and returns the route so it can be named. Method "*" matches
-// any method not registered on its own for the same pattern.
+// any method not registered on its own for the same pattern (and HEAD
+// only when there is no GET route to fall back to).
 //
 // Add returns an error wrapping [ErrMethod], [ErrPattern] or
 // [ErrConflict] and changes nothing when the method or pattern is
@@ -110,12 +111,14 @@ func (r *Router[H]) Mount(prefix string, sub *Router[H]) error {
 		return fmt.Errorf("%w: prefix %q ends with '/'", ErrMount, prefix)
 	case slices.ContainsFunc(segs, func(s segment) bool { return s.kind != segStatic }):
 		return fmt.Errorf("%w: prefix %q holds a variable", ErrMount, prefix)
+	case sub == nil:
+		return fmt.Errorf("%w: nil router", ErrMount)
 	case sub.parent != nil:
 		return fmt.Errorf("%w: the router is already mounted at %q", ErrMount, sub.prefix)
 	}
 	for a := r; a != nil; a = a.parent {
 		if a == sub {
-			return fmt.Errorf("%w: a router cannot be mounted in itself", ErrMount)
+			return fmt.Errorf("%w: a router cannot be mounted in itself or in a router mounted in it", ErrMount)
 		}
 	}
 	batch := make([]entry[H], len(sub.entries))
