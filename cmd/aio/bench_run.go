@@ -74,7 +74,7 @@ type benchWorker struct {
 	budget   int64         // requests left to send; -1: no limit
 	interval time.Duration // -R: time between two requests of one connection
 	stopped  bool
-	sweeper  *aio.Handle // the timeout sweep's timer
+	sweeper  *aio.Handle           // the timeout sweep's timer
 	stop     *aio.Future[struct{}] // set from outside to end the run early
 	stats    benchStats
 }
