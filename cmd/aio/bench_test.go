@@ -125,12 +125,17 @@ func TestBenchRequestContent(t *testing.T) {
 		{[]string{"-m", "HEAD", "-p", "4"}, seen{method: "HEAD", target: "/path?q=1"}},
 	}
 	for _, c := range cases {
+		mu.Lock()
 		got = nil
+		mu.Unlock()
 		r := benchRun(t, append(c.args, "-n", "8", "-c", "2", url)...)
 		if r.Requests != 8 {
 			t.Errorf("%v: %d responses", c.args, r.Requests)
 		}
 		wantErrors(t, r, nil)
+		mu.Lock() // the handlers ran before their responses came, but the race detector cannot see that
+		got := slices.Clone(got)
+		mu.Unlock()
 		if len(got) != 8 {
 			t.Fatalf("%v: the server saw %d requests", c.args, len(got))
 		}
