@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aio-go/aio/internal/http1"
+	"golang.org/x/sys/unix"
 )
 
 // "aio bench URL" is an HTTP/1.1 load generator on aio's own loops and
@@ -80,7 +81,9 @@ func progressWriter(stdout, stderr io.Writer) io.Writer {
 	if !ok {
 		return nil
 	}
-	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+	// A terminal answers the termios request; /dev/null, also a character
+	// device, does not.
+	if _, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS); err != nil {
 		return nil
 	}
 	return stderr
@@ -295,7 +298,7 @@ examples:
 `)
 }
 
-// formatCount writes n with a unit suffix for large numbers.
+// formatBytes writes n bytes with a binary unit.
 func formatBytes(n float64) string {
 	units := []string{"B", "KiB", "MiB", "GiB", "TiB"}
 	i := 0

@@ -167,7 +167,13 @@ func bench(cfg *benchConfig, progress io.Writer, ctl *benchControl) (*benchResul
 		stopC = ctl.stop
 		close(ctl.ready)
 	}
-	watch(done, sigs, stopC, failed, progress, cs, start, func() {
+	var tick <-chan time.Time
+	if progress != nil {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		tick = t.C
+	}
+	watch(done, sigs, stopC, failed, tick, progress, cs, start, func() {
 		for _, w := range workers {
 			w.loop.CallSoonThreadsafe(func() { w.stop.SetResult(struct{}{}) })
 		}
@@ -184,15 +190,13 @@ func bench(cfg *benchConfig, progress io.Writer, ctl *benchControl) (*benchResul
 	return newBenchResult(cfg, total), nil
 }
 
-// watch waits for the workers, printing progress, and calls stop on the
-// first SIGINT, when stopC closes or when a worker failed.
-func watch(done <-chan struct{}, sigs <-chan os.Signal, stopC, failed <-chan struct{}, progress io.Writer, cs *counters, start time.Time, stop func()) {
-	var tick <-chan time.Time
+// watch waits for the workers, printing a progress line to progress at
+// each tick, and calls stop on the first SIGINT, when stopC closes or
+// when a worker failed.
+func watch(done <-chan struct{}, sigs <-chan os.Signal, stopC, failed <-chan struct{}, tick <-chan time.Time,
+	progress io.Writer, cs *counters, start time.Time, stop func()) {
 	if progress != nil {
-		t := time.NewTicker(time.Second)
-		defer t.Stop()
-		tick = t.C
-		defer fmt.Fprintf(progress, "\r%60s\r", "")
+		defer fmt.Fprintf(progress, "\r%60s\r", "") // the results replace the line
 	}
 	var last int64
 	for {

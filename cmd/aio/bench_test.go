@@ -524,3 +524,58 @@ func TestBarEdgesAndFormat(t *testing.T) {
 		}
 	}
 }
+
+// The progress line goes to stderr only when stdout is a terminal.
+func TestBenchProgressOnlyOnTerminal(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	var stderr bytes.Buffer
+	for _, f := range []io.Writer{w, null, &stderr} {
+		if progressWriter(f, &stderr) != nil {
+			t.Errorf("progress shown with stdout %v", f)
+		}
+	}
+	pty, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
+	if err != nil {
+		t.Skip("no pseudo-terminal:", err)
+	}
+	defer pty.Close()
+	if progressWriter(pty, &stderr) != &stderr {
+		t.Error("no progress on a terminal")
+	}
+}
+
+// Each tick prints the counts so far on one line, which the end clears.
+func TestBenchProgressLine(t *testing.T) {
+	cs := &counters{}
+	cs.responses.Store(1500)
+	cs.errors.Store(3)
+	tick := make(chan time.Time)
+	done := make(chan struct{})
+	var out bytes.Buffer
+	finished := make(chan struct{})
+	go func() {
+		watch(done, nil, nil, nil, tick, &out, cs, time.Now(), func() { t.Error("stopped") })
+		close(finished)
+	}()
+	tick <- time.Now()
+	cs.responses.Store(2000)
+	tick <- time.Now()
+	close(done)
+	<-finished
+	want := "\r    0s        1500 responses       1500/s       3 errors " +
+		"\r    0s        2000 responses        500/s       3 errors " +
+		"\r" + strings.Repeat(" ", 60) + "\r"
+	if out.String() != want {
+		t.Errorf("progress output %q, want %q", out.String(), want)
+	}
+}
