@@ -579,3 +579,50 @@ func TestBenchProgressLine(t *testing.T) {
 		t.Errorf("progress output %q, want %q", out.String(), want)
 	}
 }
+
+// A server that goes away mid-run: failed connects use up requests, so
+// -n still ends, and every request is accounted for.
+func TestBenchServerGoesAway(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		c, err := ln.Accept()
+		ln.Close() // one connection only
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		readHeads(c, func(heads int) bool {
+			_, err := io.WriteString(c, strings.Repeat(okResponse, heads))
+			return err == nil
+		})
+	}()
+	r := benchRun(t, "-n", "40", "-c", "3", "http://"+ln.Addr().String()+"/")
+	if r.Requests+r.Errors["connect"]+r.Errors["read"] != 40 || r.Errors["connect"] == 0 || r.Requests == 0 {
+		t.Errorf("%d responses, errors %v: want 40 in all, some answered, some failed connects", r.Requests, r.Errors)
+	}
+	for _, k := range []string{"write", "timeout", "status", "parse"} {
+		if r.Errors[k] != 0 {
+			t.Errorf("errors %v", r.Errors)
+		}
+	}
+}
+
+// A response nobody asked for is a parse error.
+func TestBenchUnsolicitedResponse(t *testing.T) {
+	url := rawServer(t, func(c net.Conn) {
+		readHeads(c, func(heads int) bool {
+			io.WriteString(c, strings.Repeat(okResponse+okResponse, heads)) // two answers each
+			return true
+		})
+	})
+	r := benchRun(t, "-n", "5", "-c", "1", url)
+	if r.Errors["parse"] == 0 || r.Requests == 0 {
+		t.Errorf("%d responses, errors %v: want the extra responses counted as parse errors", r.Requests, r.Errors)
+	}
+}
