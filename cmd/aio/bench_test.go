@@ -304,8 +304,8 @@ func TestBenchPipelineDepth(t *testing.T) {
 				return true
 			})
 		})
-		n := 16 * depth
-		r := benchRun(t, "-n", strconv.Itoa(n), "-c", "1", "-p", strconv.Itoa(depth), url)
+		n := 4 * depth
+		r := benchRun(t, "-n", strconv.Itoa(n), "-c", "1", "-p", strconv.Itoa(depth), "-timeout", "2s", url)
 		if r.Requests != uint64(n) || most.Load() != int64(depth) {
 			t.Errorf("-p %d: %d responses, at most %d requests waiting at the server", depth, r.Requests, most.Load())
 		}
