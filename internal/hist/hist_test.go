@@ -131,6 +131,11 @@ func TestStatsAndEdges(t *testing.T) {
 	if got := h.CountBelow(5); got != 4 {
 		t.Errorf("CountBelow(5) = %d, want 4", got)
 	}
+	var one Histogram
+	one.Record(1000) // in bucket [1000, 1007]: the midpoint is clamped to the exact value
+	if got := one.Quantile(0.5); got != 1000 {
+		t.Errorf("the median of {1000} is %d", got)
+	}
 	h.Record(-3) // counts as 0
 	h.Record(math.MaxInt64)
 	if h.Min() != 0 || h.Max() != math.MaxInt64 || h.Quantile(1) != math.MaxInt64 {
