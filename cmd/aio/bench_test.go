@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -624,5 +625,67 @@ func TestBenchUnsolicitedResponse(t *testing.T) {
 	r := benchRun(t, "-n", "5", "-c", "1", url)
 	if r.Errors["parse"] == 0 || r.Requests == 0 {
 		t.Errorf("%d responses, errors %v: want the extra responses counted as parse errors", r.Requests, r.Errors)
+	}
+}
+
+// fastServer answers every request head with okResponse, allocating
+// nothing per request, so that the process's allocation count measures
+// the client's.
+func fastServer(t *testing.T) string {
+	return rawServer(t, func(c net.Conn) {
+		buf := make([]byte, 64<<10)
+		out := []byte(strings.Repeat(okResponse, 1024))
+		matched := 0
+		for {
+			n, err := c.Read(buf)
+			if err != nil {
+				return
+			}
+			heads := 0
+			for _, b := range buf[:n] {
+				switch {
+				case b == "\r\n\r\n"[matched]:
+					matched++
+				case b == '\r':
+					matched = 1
+				default:
+					matched = 0
+				}
+				if matched == 4 {
+					heads++
+					matched = 0
+				}
+			}
+			for heads > 0 {
+				k := min(heads, 1024)
+				if _, err := c.Write(out[:k*len(okResponse)]); err != nil {
+					return
+				}
+				heads -= k
+			}
+		}
+	})
+}
+
+// The client allocates nothing per request once its connections are
+// made: what a run allocates does not grow with its number of requests.
+func TestBenchAllocations(t *testing.T) {
+	url := fastServer(t)
+	allocs := func(n int) uint64 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		r := benchRun(t, "-n", strconv.Itoa(n), "-c", "4", "-p", "4", url)
+		runtime.ReadMemStats(&after)
+		if r.Requests != uint64(n) {
+			t.Fatalf("%d responses, errors %v", r.Requests, r.Errors)
+		}
+		return after.Mallocs - before.Mallocs
+	}
+	allocs(1000) // warm up pools
+	small, large := allocs(2000), allocs(40000)
+	// 38000 more requests; allow a few hundred allocations of runtime
+	// noise (timers, the server's goroutines growing their stacks).
+	if large > small+500 {
+		t.Errorf("2000 requests: %d allocations; 40000: %d", small, large)
 	}
 }

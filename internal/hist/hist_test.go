@@ -132,7 +132,7 @@ func TestStatsAndEdges(t *testing.T) {
 		t.Errorf("CountBelow(5) = %d, want 4", got)
 	}
 	var one Histogram
-	one.Record(1000) // in bucket [1000, 1007]: the midpoint is clamped to the exact value
+	one.Record(1000) // in bucket [1000, 1003]: the midpoint is clamped to the exact value
 	if got := one.Quantile(0.5); got != 1000 {
 		t.Errorf("the median of {1000} is %d", got)
 	}
