@@ -133,6 +133,10 @@ func bench(cfg *benchConfig, progress io.Writer, ctl *benchControl) (*benchResul
 		}
 		workers[i] = w
 	}
+	// SIGINT is caught before the first request goes out.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt)
+	defer signal.Stop(sigs)
 	start := time.Now()
 	errs := make([]error, len(workers))
 	started := make(chan struct{}, len(workers))
@@ -159,9 +163,6 @@ func bench(cfg *benchConfig, progress io.Writer, ctl *benchControl) (*benchResul
 	}
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt)
-	defer signal.Stop(sigs)
 	var stopC chan struct{}
 	if ctl != nil {
 		stopC = ctl.stop

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -687,5 +688,36 @@ func TestBenchAllocations(t *testing.T) {
 	// noise (timers, the server's goroutines growing their stacks).
 	if large > small+500 {
 		t.Errorf("2000 requests: %d allocations; 40000: %d", small, large)
+	}
+}
+
+// SIGINT ends a run early, with its results.
+func TestBenchCommandInterrupted(t *testing.T) {
+	started := make(chan struct{})
+	var once sync.Once
+	url, _ := countingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		once.Do(func() { close(started) })
+		ok(w, r)
+	})
+	cmd := command(t, "bench", "-d", "1h", "-json", url)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-started: // the first request has come, so SIGINT is caught
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("no request came; stderr %q", errb.String())
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	if err := cmd.Wait(); err != nil || errb.Len() != 0 {
+		t.Fatalf("after SIGINT: %v, stderr %q", err, errb.String())
+	}
+	var r benchResult
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil || r.Requests == 0 || r.Seconds > 600 {
+		t.Errorf("results %+v (%v) from %s", r, err, out.String())
 	}
 }
