@@ -44,7 +44,7 @@ const (
 	maxDepth          = 1024
 	defaultDuration   = 10 * time.Second
 	defaultTimeout    = 10 * time.Second
-	maxBodyFileSize   = 64 << 20
+	maxBodyFileSize   = 32 << 20 // half a transport's largest write buffer
 	defaultBenchConns = 10
 )
 

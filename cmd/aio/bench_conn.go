@@ -21,6 +21,7 @@ type benchConn struct {
 	head, n int
 	status  int  // of the response being read
 	closing bool // the server said Connection: close
+	paused  bool // the transport's write buffer is above its high-water mark
 
 	// -R: when the next request is due, and the timer that sends it.
 	next  time.Duration
@@ -40,7 +41,7 @@ func newBenchConn(w *benchWorker) *benchConn {
 
 // ConnectionMade starts sending on a new connection.
 func (c *benchConn) ConnectionMade(tr aio.Transport) {
-	c.tr, c.closing = tr, false
+	c.tr, c.closing, c.paused = tr, false, false
 	c.head, c.n = 0, 0
 	c.p.Reset()
 	c.p.SetRequestMethod(c.w.cfg.method)
@@ -49,38 +50,61 @@ func (c *benchConn) ConnectionMade(tr aio.Transport) {
 }
 
 // fill sends what it may: up to depth requests in flight, or with -R
-// those that are due, as one write.
+// those that are due, a batch per write, until the transport's buffer
+// asks for a pause.
 func (c *benchConn) fill() {
 	w := c.w
 	if c.tr == nil || c.closing {
 		return
 	}
 	now := w.loop.Time()
-	k := 0
-	if w.interval == 0 {
-		for c.n < len(c.ring) && w.take() {
-			c.push(now, now)
-			k++
+	size := len(w.cfg.request)
+	for !c.paused {
+		k := c.claim(now, len(w.reqs)/size)
+		if k == 0 {
+			break
 		}
-	} else {
-		for c.n < len(c.ring) && c.next <= now && w.take() {
-			c.push(c.next, now)
-			c.next += w.interval
-			k++
-		}
-		c.arm(now)
-	}
-	if k > 0 {
-		req := w.cfg.request
-		w.stats.bytesWritten += uint64(k * len(req))
-		if err := c.tr.Write(w.reqs[:k*len(req)]); err != nil {
+		w.stats.bytesWritten += uint64(k * size)
+		if err := c.tr.Write(w.reqs[:k*size]); err != nil {
 			c.failAll(kindWrite) // the transport is closed; ConnectionLost follows
 			return
 		}
 	}
+	if w.interval > 0 {
+		c.arm(now)
+	}
 	if c.n == 0 && w.finished() {
 		c.tr.Close()
 	}
+}
+
+// claim puts up to most requests in flight, as the depth, the budget
+// and with -R the schedule allow, and returns how many.
+func (c *benchConn) claim(now time.Duration, most int) int {
+	w := c.w
+	k := 0
+	for ; k < most && c.n < len(c.ring); k++ {
+		if w.interval > 0 && c.next > now || !w.take() {
+			break
+		}
+		if w.interval == 0 {
+			c.push(now, now)
+		} else {
+			c.push(c.next, now)
+			c.next += w.interval
+		}
+	}
+	return k
+}
+
+// PauseWriting stops sending while the transport's buffer is full (a
+// large body, a server that does not read).
+func (c *benchConn) PauseWriting() { c.paused = true }
+
+// ResumeWriting sends again.
+func (c *benchConn) ResumeWriting() {
+	c.paused = false
+	c.fill()
 }
 
 // arm sets the timer for the next due request (-R), unless one is set,

@@ -70,7 +70,7 @@ type benchWorker struct {
 	cs       *counters
 	loop     *aio.Loop
 	conns    []*benchConn
-	reqs     []byte        // the request, depth times over: one write sends k
+	reqs     []byte        // the request, up to depth times over: one write sends a batch
 	budget   int64         // requests left to send; -1: no limit
 	interval time.Duration // -R: time between two requests of one connection
 	stopped  bool
@@ -101,6 +101,9 @@ func (w *benchWorker) refund(n int) {
 // finished reports whether no more requests are to be sent.
 func (w *benchWorker) finished() bool { return w.stopped || w.budget == 0 }
 
+// maxBatch bounds the bytes of requests one write sends.
+const maxBatch = 256 << 10
+
 // reconnectDelay is the pause after a failed connect, so that a server
 // that went away is not dialled in a busy loop.
 const reconnectDelay = 10 * time.Millisecond
@@ -118,7 +121,7 @@ type benchControl struct {
 func bench(cfg *benchConfig, progress io.Writer, ctl *benchControl) (*benchResult, error) {
 	cs := &counters{}
 	workers := make([]*benchWorker, cfg.loops)
-	reqs := bytes.Repeat(cfg.request, cfg.depth)
+	reqs := bytes.Repeat(cfg.request, max(1, min(cfg.depth, maxBatch/len(cfg.request))))
 	for i := range workers {
 		w := &benchWorker{cfg: cfg, cs: cs, reqs: reqs, budget: -1}
 		if cfg.requests > 0 {

@@ -721,3 +721,27 @@ func TestBenchCommandInterrupted(t *testing.T) {
 		t.Errorf("results %+v (%v) from %s", r, err, out.String())
 	}
 }
+
+// Large bodies, pipelined: sending pauses while the transport's buffer
+// is full, so that it never passes its hard limit, and every body
+// arrives whole.
+func TestBenchLargeBodies(t *testing.T) {
+	const size = 9 << 20 // eight in flight exceed the 64 MiB write buffer limit
+	var bad atomic.Int64
+	url, seen := countingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		if n != size {
+			bad.Add(1)
+		}
+		ok(w, r)
+	})
+	file := filepath.Join(t.TempDir(), "body")
+	if err := os.WriteFile(file, bytes.Repeat([]byte("x"), size), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := benchRun(t, "-m", "POST", "-body-file", file, "-n", "16", "-c", "1", "-p", "8", url)
+	if r.Requests != 16 || seen.Load() != 16 || bad.Load() != 0 {
+		t.Errorf("%d responses, server saw %d, %d bodies cut", r.Requests, seen.Load(), bad.Load())
+	}
+	wantErrors(t, r, nil)
+}
