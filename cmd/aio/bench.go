@@ -267,7 +267,7 @@ flight (pipelining), sending the next as each response ends; with -R the
 requests are paced and latency is measured from when each request was
 due, not when it went out (no coordinated omission).
 
-flags:
+flags (with one dash or two):
   -c N              connections (default 10), spread over the loops
   -d duration       how long to run (default 10s, or until -n)
   -n N              number of requests to send (with -d, whichever ends first)

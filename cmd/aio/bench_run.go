@@ -129,7 +129,7 @@ func bench(cfg *benchConfig, progress io.Writer, ctl *benchControl) (*benchResul
 		}
 		n := int(share(int64(cfg.conns), cfg.loops, i))
 		if cfg.rate > 0 {
-			w.interval = time.Duration(float64(cfg.conns) / cfg.rate * float64(time.Second))
+			w.interval = max(1, time.Duration(float64(cfg.conns)/cfg.rate*float64(time.Second)))
 		}
 		for range n {
 			w.conns = append(w.conns, newBenchConn(w))
