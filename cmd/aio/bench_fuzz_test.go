@@ -45,6 +45,7 @@ func FuzzBenchResponses(f *testing.F) {
 			case data = <-answer: // a new input: the old one's reconnections are over
 			default:
 			}
+			data := data
 			go func() {
 				defer c.Close()
 				buf := make([]byte, 4096)

@@ -240,7 +240,6 @@ func (w *benchWorker) run(t *aio.Task, start time.Time, index int, started chan<
 	w.loop = t.Loop()
 	w.stop = aio.NewFuture[struct{}](w.loop)
 	started <- struct{}{}
-	defer func() { w.stats.elapsed = time.Since(start) }()
 	if w.interval > 0 {
 		// Stagger the connections' schedules over one interval.
 		now := w.loop.Time()
