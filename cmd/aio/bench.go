@@ -280,13 +280,15 @@ flags (with one dash or two):
   -R rate           requests per second over all connections (default: as fast
                     as the server answers)
   -timeout d        a request not answered in d fails as a timeout, and so do
-                    the others in flight on its connection (default 10s)
+                    the others in flight on its connection; it also bounds
+                    each connect (default 10s)
   -json             print the results as JSON
 
 Errors are counted by kind: connect, read (the connection broke or closed
 with requests in flight), write, timeout, status (a response other than
 2xx) and parse (a malformed response). A progress line goes to standard
-error, once a second, when standard output is a terminal.
+error, once a second, when standard output is a terminal. Ctrl-C ends
+the run early and prints what it measured.
 
 examples:
   aio bench http://127.0.0.1:8000/
