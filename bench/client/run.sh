@@ -28,14 +28,6 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
 web=$here/../web
-bin=$(mktemp -d)
-srv_pid=
-cleanup() {
-  [ -n "$srv_pid" ] && kill -9 "$srv_pid" 2>/dev/null || true
-  rm -rf "$bin"
-}
-trap cleanup EXIT
-
 PY=${PYTHON:-/usr/bin/python3}
 DUR=${DURATION:-5s}
 WARM=${WARMUP:-1s}
@@ -43,54 +35,15 @@ REPEAT=${REPEAT:-3}
 NICE=${NICE:-0}
 CONNS=${CONNS:-64}
 
-# apt_need PACKAGE TEST...: installs the Debian package unless TEST passes.
-apt_need() {
-  local pkg=$1
-  shift
-  "$@" >/dev/null 2>&1 && return
-  local sudo=
-  [ "$(id -u)" = 0 ] || sudo=sudo
-  echo "run.sh: installing $pkg" >&2
-  $sudo apt-get install -y -q "$pkg" >&2 || { $sudo apt-get update -q >&2 && $sudo apt-get install -y -q "$pkg" >&2; }
-}
-apt_need util-linux command -v taskset
-apt_need python3-aiohttp "$PY" -c 'import aiohttp'
-apt_need python3-uvloop "$PY" -c 'import uvloop'
-pyname=aiohttp
-if ! "$PY" -c 'import uvloop' 2>/dev/null; then
-  echo "run.sh: no uvloop for $PY: the aiohttp client runs on plain asyncio" >&2
-  pyname=aiohttp-asyncio
-fi
+. "$web/harness.sh"
 
 go build -o "$bin/loadgen" "$web/loadgen"
 go build -o "$bin/netclient" ./netclient
 (cd "$web/peers" && go build -o "$bin/fasthttpserver" ./fasthttpserver && go build -o "$bin/fasthttpclient" ./fasthttpclient)
-aioname=aio
-if ! go build -tags aioweb -o "$bin/aioclient" ./aioclient 2> "$bin/aio-build.txt"; then
-  echo "run.sh: the aio client does not build (package web not there yet?): left out" >&2
-  head -3 "$bin/aio-build.txt" >&2
-  aioname=
-fi
+build_aio "$bin/aioclient" ./aioclient
 CLIENTS=${CLIENTS:-"$aioname fasthttp net $pyname"}
 results="$bin/results.txt"
 : > "$results"
-
-start_server() {
-  local port
-  port=$("$bin/loadgen" -mode port)
-  srv_addr=127.0.0.1:$port
-  GOMAXPROCS=1 nice -n "$NICE" taskset -c 0 "$bin/fasthttpserver" -addr "$srv_addr" > "$bin/out" 2> "$bin/err" &
-  srv_pid=$!
-  if ! "$bin/loadgen" -mode check -addr "$srv_addr"; then
-    echo "the fasthttp server did not start:" >&2; cat "$bin/err" >&2; exit 1
-  fi
-}
-
-stop_server() {
-  kill -9 "$srv_pid" 2>/dev/null || true
-  wait "$srv_pid" 2>/dev/null || true
-  srv_pid=
-}
 
 label="keep-alive, $CONNS in flight"
 for r in $(seq "$REPEAT"); do
@@ -102,11 +55,12 @@ for r in $(seq "$REPEAT"); do
       aiohttp|aiohttp-asyncio) cmd=("$PY" "$here/aiohttp_client.py") ;;
       *) echo "unknown client $c" >&2; exit 1 ;;
     esac
-    start_server
+    pick_port
+    serve fasthttp "$bin/fasthttpserver" -addr "$srv_addr"
     GOMAXPROCS=1 nice -n "$NICE" taskset -c 1 "${cmd[@]}" -url "http://$srv_addr/" -conns "$CONNS" \
       -warmup "$WARM" -duration "$DUR" -pid "$srv_pid" -name "$c" -scenario "$label" \
       | tee -a "$results" >&2
-    stop_server
+    stop
   done
 done
 

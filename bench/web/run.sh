@@ -38,14 +38,6 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
-bin=$(mktemp -d)
-srv_pid=
-cleanup() {
-  [ -n "$srv_pid" ] && kill -9 "$srv_pid" 2>/dev/null || true
-  rm -rf "$bin"
-}
-trap cleanup EXIT
-
 PY=${PYTHON:-/usr/bin/python3}
 DUR=${DURATION:-5s}
 WARM=${WARMUP:-1s}
@@ -57,25 +49,8 @@ PRATE=${PRATE:-50000}
 IDLE=${IDLE:-10000}
 FREE=${FREE:-wrk}
 
-# apt_need PACKAGE TEST...: installs the Debian package unless TEST passes.
-apt_need() {
-  local pkg=$1
-  shift
-  "$@" >/dev/null 2>&1 && return
-  local sudo=
-  [ "$(id -u)" = 0 ] || sudo=sudo
-  echo "run.sh: installing $pkg" >&2
-  $sudo apt-get install -y -q "$pkg" >&2 || { $sudo apt-get update -q >&2 && $sudo apt-get install -y -q "$pkg" >&2; }
-}
+. "$here/harness.sh"
 apt_need wrk command -v wrk
-apt_need util-linux command -v taskset
-apt_need python3-aiohttp "$PY" -c 'import aiohttp'
-apt_need python3-uvloop "$PY" -c 'import uvloop'
-pyname=aiohttp
-if ! "$PY" -c 'import uvloop' 2>/dev/null; then
-  echo "run.sh: no uvloop for $PY: aiohttp runs on plain asyncio" >&2
-  pyname=aiohttp-asyncio
-fi
 
 # 10,000 idle connections need as many fds in the server and in idleconns.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -88,39 +63,23 @@ go build -o "$bin/idleconns" ./idleconns
 go build -o "$bin/rawserver" ./rawserver
 go build -o "$bin/netserver" ./netserver
 (cd peers && go build -o "$bin/fasthttpserver" ./fasthttpserver)
-aioname=aio
-if ! go build -tags aioweb -o "$bin/aioserver" ./aioserver 2> "$bin/aio-build.txt"; then
-  echo "run.sh: the aio server does not build (package web not there yet?): left out" >&2
-  head -3 "$bin/aio-build.txt" >&2
-  aioname=
-fi
+build_aio "$bin/aioserver" ./aioserver
 SERVERS=${SERVERS:-"raw $aioname fasthttp net $pyname"}
 results="$bin/results.txt"
 : > "$results"
 
 start() {
-  local cmd port
-  port=$("$bin/loadgen" -mode port)
-  srv_addr=127.0.0.1:$port
+  local cmd
+  pick_port
   case $1 in
     raw) cmd=("$bin/rawserver" -addr "$srv_addr") ;;
     aio) cmd=("$bin/aioserver" -addr "$srv_addr") ;;
     fasthttp) cmd=("$bin/fasthttpserver" -addr "$srv_addr") ;;
     net) cmd=("$bin/netserver" -addr "$srv_addr") ;;
-    aiohttp|aiohttp-asyncio) cmd=("$PY" "$here/aiohttp_server.py" 127.0.0.1 "$port") ;;
+    aiohttp|aiohttp-asyncio) cmd=("$PY" "$here/aiohttp_server.py" 127.0.0.1 "$srv_port") ;;
     *) echo "unknown server $1" >&2; exit 1 ;;
   esac
-  GOMAXPROCS=1 nice -n "$NICE" taskset -c 0 "${cmd[@]}" > "$bin/out" 2> "$bin/err" &
-  srv_pid=$!
-  if ! "$bin/loadgen" -mode check -addr "$srv_addr"; then
-    echo "server $1 did not start:" >&2; cat "$bin/err" >&2; exit 1
-  fi
-}
-
-stop() {
-  kill -9 "$srv_pid" 2>/dev/null || true
-  wait "$srv_pid" 2>/dev/null || true
-  srv_pid=
+  serve "$1" "${cmd[@]}"
 }
 
 # scenario LABEL REPEATS COMMAND ARGS...: runs the command (on core 1,
