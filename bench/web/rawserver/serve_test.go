@@ -36,6 +36,11 @@ func TestServePipelined(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := &server{p: p, lfd: -1, conns: map[int]*conn{srvFd: {}}, buf: make([]byte, 64<<10)}
+	defer func() {
+		if _, open := s.conns[srvFd]; open {
+			unix.Close(srvFd)
+		}
+	}()
 
 	const n = 1000
 	req := []byte(strings.Repeat("GET / HTTP/1.1\r\nHost: x\r\n\r\n", n))
