@@ -18,7 +18,7 @@ type hconn struct {
 	fd     int
 	unsent int         // bytes of queued requests not written yet
 	in     []byte      // a response begun in an earlier read
-	sent   []time.Time // when each request in flight was due, oldest first
+	sent   []time.Time // when each request in flight was queued, oldest first
 	owed   int         // requests due once pacing tokens allow
 	queued bool        // in the pacing queue
 	out    bool        // EPOLLOUT requested
@@ -62,7 +62,9 @@ func runPaced() error {
 		if err := g.ctl(unix.EPOLL_CTL_ADD, c, unix.EPOLLIN); err != nil {
 			return err
 		}
-		g.due(c, *depth, time.Now())
+		if err := g.due(c, *depth, time.Now()); err != nil {
+			return err
+		}
 	}
 	return g.loop()
 }
