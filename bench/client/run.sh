@@ -56,10 +56,9 @@ for r in $(seq "$REPEAT"); do
       *) echo "unknown client $c" >&2; exit 1 ;;
     esac
     pick_port
-    serve fasthttp "$bin/fasthttpserver" -addr "$srv_addr"
-    GOMAXPROCS=1 nice -n "$NICE" taskset -c 1 "${cmd[@]}" -url "http://$srv_addr/" -conns "$CONNS" \
-      -warmup "$WARM" -duration "$DUR" -pid "$srv_pid" -name "$c" -scenario "$label" \
-      | tee -a "$results" >&2
+    serve fasthttp "$bin/fasthttpserver" -addr "$srv_addr" || continue
+    measure "$c" "${cmd[@]}" -url "http://$srv_addr/" -conns "$CONNS" \
+      -warmup "$WARM" -duration "$DUR" -pid "$srv_pid" -name "$c" -scenario "$label"
     stop
   done
 done

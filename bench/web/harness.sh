@@ -40,13 +40,29 @@ pick_port() {
 
 # serve NAME CMD...: starts CMD alone on core 0 (GOMAXPROCS=1, nice
 # $NICE), sets srv_pid, and waits until it answers GET / at $srv_addr.
+# If it does not, it says so, stops it and fails.
 serve() {
   local name=$1
   shift
   GOMAXPROCS=1 nice -n "$NICE" taskset -c 0 "$@" > "$bin/out" 2> "$bin/err" &
   srv_pid=$!
   if ! "$bin/loadgen" -mode check -addr "$srv_addr"; then
-    echo "server $name did not start:" >&2; cat "$bin/err" >&2; exit 1
+    echo "run.sh: server $name did not start:" >&2
+    tail -5 "$bin/err" >&2
+    stop
+    return 1
+  fi
+}
+
+# measure NAME CMD...: runs CMD alone on core 1 (GOMAXPROCS=1, nice
+# $NICE), its RESULT line to $bin/results.txt and stderr. A failure is
+# reported with the server's last words, and the run goes on.
+measure() {
+  local name=$1
+  shift
+  if ! GOMAXPROCS=1 nice -n "$NICE" taskset -c 1 "$@" | tee -a "$bin/results.txt" >&2; then
+    echo "run.sh: $name failed; the server's stderr ends:" >&2
+    tail -5 "$bin/err" >&2
   fi
 }
 

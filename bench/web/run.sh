@@ -92,9 +92,8 @@ scenario() {
   fi
   for r in $(seq "$repeats"); do
     for s in $SERVERS; do
-      start "$s"
-      nice -n "$NICE" taskset -c 1 "$@" -addr "$srv_addr" -pid "$srv_pid" -name "$s" -scenario "$label" \
-        | tee -a "$results" >&2
+      start "$s" || continue
+      measure "$s" "$@" -addr "$srv_addr" -pid "$srv_pid" -name "$s" -scenario "$label"
       stop
     done
   done

@@ -91,12 +91,19 @@ func openMany(addr string, k int) ([]net.Conn, error) {
 	}
 	wg.Wait()
 	var ok []net.Conn
-	for _, c := range conns {
+	var first error
+	failed := 0
+	for i, c := range conns {
 		if c != nil {
 			ok = append(ok, c)
+		} else if failed++; first == nil {
+			first = errs[i]
 		}
 	}
-	return ok, errors.Join(errs...)
+	if failed > 0 {
+		return ok, fmt.Errorf("%d of %d connections failed, the first: %w", failed, k, first)
+	}
+	return ok, nil
 }
 
 func openOne(addr string) (net.Conn, error) {

@@ -76,7 +76,9 @@ func run(addr string) error {
 		}
 		for _, ev := range events[:n] {
 			if ev.Fd == lfd {
-				s.accept()
+				if err := s.accept(); err != nil {
+					return err
+				}
 			} else if c := s.conns[ev.Fd]; c != nil {
 				s.serve(ev.Fd, c, ev.Events)
 			}
@@ -107,15 +109,18 @@ func listen(addr string) (int, netip.AddrPort, error) {
 	return fd, netip.AddrPortFrom(ap.Addr(), uint16(sa.(*unix.SockaddrInet4).Port)), nil
 }
 
-// accept takes every pending connection.
-func (s *server) accept() {
+// accept takes every pending connection. Out of fds (EMFILE) it fails:
+// a floor for benchmarks has no back-off, and the listener, still
+// readable, would spin.
+func (s *server) accept() error {
 	for {
 		fd, _, err := unix.Accept4(s.lfd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
-		if err != nil {
-			if err != unix.EAGAIN && err != unix.EINTR && err != unix.ECONNABORTED {
-				fmt.Fprintln(os.Stderr, "rawserver: accept:", err)
-			}
-			return
+		switch err {
+		case nil:
+		case unix.EAGAIN, unix.EINTR, unix.ECONNABORTED:
+			return nil
+		default:
+			return fmt.Errorf("accept: %w", err)
 		}
 		unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
 		if err := s.p.Register(fd, poll.Readable); err != nil {
