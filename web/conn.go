@@ -19,7 +19,9 @@ import (
 // same read follow in the same callback, so their responses leave in one
 // send. A handler that suspends keeps the rest of the input in the
 // exchange; its task then goes on with the connection's next requests
-// itself. Requests are handled one at a time, in order, as aiohttp does:
+// itself. The end of the client's input ends the connection (its
+// ConnectionLost cancels a handler in flight), as in aiohttp: a client
+// that half-closes is taken to have gone. Requests are handled one at a time, in order, as aiohttp does:
 // responses leave in the order of the requests.
 //
 // An idle connection (no request begun) holds no exchange: no parser
@@ -38,6 +40,8 @@ type conn struct {
 	done        bool // no more requests: the connection is closing
 	lost        bool // ConnectionLost has run
 	paused      bool // reading paused: the input held is large
+	lingering   bool // the response is out; input is dropped until the client closes
+	lingered    int  // bytes dropped while lingering
 	writePaused bool
 }
 
@@ -61,7 +65,6 @@ type exchange struct {
 	writeWake aio.Event // the transport's buffer drained
 	bodyDone  bool      // the request's EventEnd was parsed
 	bodyErr   error     // the body cannot be read: sticky
-	eof       bool      // the client half-closed
 	continued bool      // 100 Continue was sent
 	stream    *StreamResponse
 }
@@ -77,6 +80,11 @@ func (c *conn) ConnectionMade(tr aio.Transport) {
 
 func (c *conn) DataReceived(data []byte) {
 	if c.done {
+		if c.lingering {
+			if c.lingered += len(data); c.lingered > maxLinger {
+				c.tr.Close()
+			}
+		}
 		return
 	}
 	if c.ex == nil {
@@ -106,18 +114,6 @@ func (c *conn) DataReceived(data []byte) {
 	if !c.busy {
 		c.settle()
 	}
-}
-
-// EOFReceived keeps the connection open for the response to a request in
-// flight; otherwise nothing more can come, and it closes.
-func (c *conn) EOFReceived() bool {
-	if c.busy {
-		c.ex.eof = true
-		c.ex.wake.Set()
-		return true
-	}
-	c.done = true
-	return false
 }
 
 func (c *conn) ConnectionLost(error) {
@@ -178,6 +174,10 @@ func (c *conn) settle() {
 func (c *conn) checkDeadline(now time.Duration) {
 	ls := c.ls
 	switch {
+	case c.lingering:
+		if ls.expired(c.since, ls.cfg.headerTimeout) {
+			c.tr.Close()
+		}
 	case c.done:
 	case c.busy:
 		if c.bodyWait && ls.expired(c.since, ls.cfg.bodyTimeout) {
@@ -258,7 +258,7 @@ func (c *conn) handle(t *aio.Task) {
 	if !ex.bodyDone && ex.bodyErr == nil {
 		c.skipBody()
 	}
-	keep := r.head.KeepAlive && ex.bodyDone && !ex.eof && !c.closing && !panicked && !r.head.Upgrade
+	keep := r.head.KeepAlive && ex.bodyDone && !c.closing && !panicked && !r.head.Upgrade
 	if s := ex.stream; s != nil {
 		keep = keep && s.finish(err) == nil
 		resp = &s.resp
@@ -275,8 +275,7 @@ func (c *conn) handle(t *aio.Task) {
 		resp.release()
 	}
 	if !keep {
-		c.done = true
-		c.tr.Close()
+		c.finish(!ex.bodyDone)
 	} else {
 		c.since = ls.now
 	}
@@ -345,8 +344,31 @@ func (c *conn) parseError(err error) {
 	resp := (&HTTPError{Status: status}).response()
 	c.writeResponse("", 1, resp, false)
 	resp.release()
+	c.finish(true)
+}
+
+// maxLinger bounds the bytes read and dropped after a response that
+// ends the connection while the client may still be sending.
+const maxLinger = 1 << 20
+
+// finish ends the connection after the response just written. With
+// linger, the client may still be sending (a body the server refused or
+// did not read): closing at once would reset the connection and could
+// destroy the response before the client reads it, so the server shuts
+// its writing side and drops what comes, up to maxLinger or until the
+// header timeout, before closing.
+func (c *conn) finish(linger bool) {
 	c.done = true
-	c.tr.Close()
+	if !linger || !c.tr.CanWriteEOF() {
+		c.tr.Close()
+		return
+	}
+	c.lingering, c.since = true, c.ls.now
+	if c.paused {
+		c.paused = false
+		c.tr.ResumeReading()
+	}
+	c.tr.WriteEOF()
 }
 
 // writeResponse writes resp's head and body and returns the bytes
@@ -453,10 +475,6 @@ func (c *conn) readBody(t *aio.Task, p []byte) (int, error) {
 // waitBody waits for more input.
 func (c *conn) waitBody(t *aio.Task) error {
 	ex := c.ex
-	if ex.eof {
-		ex.bodyErr = fmt.Errorf("web: the client closed before the end of the body: %w", io.ErrUnexpectedEOF)
-		return nil
-	}
 	if ex.req.head.Expect100 && !ex.continued {
 		ex.continued = true
 		c.tr.Write([]byte("HTTP/1.1 100 Continue\r\n\r\n"))

@@ -12,7 +12,7 @@ import (
 )
 
 // startRunner serves app on one loop at a free port until the test ends.
-func startRunner(t *testing.T, app *web.App, opts ...web.Option) string {
+func startRunner(t testing.TB, app *web.App, opts ...web.Option) string {
 	t.Helper()
 	rn := web.NewRunner(app, append([]web.Option{web.Addr("127.0.0.1:0"), web.Loops(1)}, opts...)...)
 	if err := rn.Start(); err != nil {
@@ -40,7 +40,10 @@ func TestSmoke(t *testing.T) {
 	base := startRunner(t, app)
 	c := &http.Client{}
 	defer c.CloseIdleConnections()
-	for _, tc := range []struct{ path, want string; status int }{
+	for _, tc := range []struct {
+		path, want string
+		status     int
+	}{
 		{"/", "<h1>Index</h1>", 200},
 		{"/hello/b%20c", "hello, b c", 200},
 		{"/", "<h1>Index</h1>", 200},
