@@ -70,7 +70,8 @@ type exchange struct {
 }
 
 // maxHeld is how much input a busy connection holds before it stops
-// reading.
+// reading. Reading resumes when the handler waits for body bytes or the
+// task has handled everything held.
 const maxHeld = 64 << 10
 
 func (c *conn) ConnectionMade(tr aio.Transport) {
@@ -534,10 +535,6 @@ func (ex *exchange) consume(n int) {
 	ex.off += n
 	if ex.off == len(ex.in) {
 		ex.in, ex.off = ex.in[:0], 0
-	}
-	if c := ex.c; c.paused && len(ex.in)-ex.off < maxHeld/2 {
-		c.paused = false
-		c.tr.ResumeReading()
 	}
 }
 

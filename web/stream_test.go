@@ -85,7 +85,8 @@ func TestStreamResponse(t *testing.T) {
 		want.WriteString(strconv.Itoa(i) + "\n")
 	}
 	c, br := rawConn(t, s)
-	io.WriteString(c, "GET /count/1000 HTTP/1.1\r\nHost: x\r\n\r\nGET /sized HTTP/1.1\r\nHost: x\r\n\r\nHEAD /count/5 HTTP/1.1\r\nHost: x\r\n\r\n")
+	io.WriteString(c, "GET /count/1000 HTTP/1.1\r\nHost: x\r\n\r\nGET /sized HTTP/1.1\r\nHost: x\r\n\r\n"+
+		"HEAD /count/5 HTTP/1.1\r\nHost: x\r\n\r\nGET /sized HTTP/1.1\r\nHost: x\r\n\r\n")
 	resp, body := readResp(t, br, "GET")
 	if body != want.String() || resp.TransferEncoding[0] != "chunked" || resp.Close {
 		t.Fatalf("chunked stream: %d bytes, %v, close=%v", len(body), resp.TransferEncoding, resp.Close)
@@ -95,6 +96,9 @@ func TestStreamResponse(t *testing.T) {
 	}
 	if _, body := readResp(t, br, "HEAD"); body != "" {
 		t.Fatalf("HEAD stream: %q", body)
+	}
+	if _, body := readResp(t, br, "GET"); body != "0123456789" {
+		t.Fatalf("after a HEAD stream: %q", body)
 	}
 
 	// HTTP/1.0: no chunks; the body ends with the connection.
