@@ -196,10 +196,8 @@ func (c *conn) checkDeadline(now time.Duration) {
 // there is one. Input that ends inside a head is consumed (the parser
 // keeps it); a malformed request is answered and the connection closed.
 func (c *conn) nextHead() bool {
-	ex := c.ex
 	for {
-		n, ev, _, err := ex.p.Feed(ex.input())
-		ex.consume(n)
+		ev, consumed, err := c.ex.advance()
 		switch {
 		case err != nil:
 			c.parseError(err)
@@ -208,11 +206,26 @@ func (c *conn) nextHead() bool {
 			c.partial = false
 			return true
 		case ev == http1.EventNone:
-			if n > 0 && !c.partial {
+			if consumed && !c.partial {
 				c.partial = true
 				c.since = c.ls.now
 			}
 			return false
+		}
+	}
+}
+
+// advance feeds the input at hand to the parser, dropping body bytes,
+// up to a head, the end of a message, the end of the input or an error;
+// consumed says whether it took any input.
+func (ex *exchange) advance() (ev http1.Event, consumed bool, err error) {
+	for {
+		var n int
+		n, ev, _, err = ex.p.Feed(ex.input())
+		ex.consume(n)
+		consumed = consumed || n > 0
+		if err != nil || ev != http1.EventBody {
+			return ev, consumed, err
 		}
 	}
 }
@@ -503,19 +516,11 @@ func bodyError(err error) error {
 // without waiting: a body not all here closes the connection instead.
 func (c *conn) skipBody() {
 	ex := c.ex
-	for {
-		n, ev, _, err := ex.p.Feed(ex.input())
-		ex.consume(n)
-		switch {
-		case err != nil:
-			ex.bodyErr = err
-			return
-		case ev == http1.EventEnd:
-			ex.bodyDone = true
-			return
-		case ev == http1.EventNone:
-			return
-		}
+	switch ev, _, err := ex.advance(); {
+	case err != nil:
+		ex.bodyErr = err
+	case ev == http1.EventEnd:
+		ex.bodyDone = true
 	}
 }
 
