@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -90,3 +91,27 @@ func BenchmarkServerFixed(b *testing.B)    { benchServer(b, "/", "Hello, World!"
 func BenchmarkServerStatic(b *testing.B)   { benchServer(b, "/a/b/c", "static", 1) }
 func BenchmarkServerVar(b *testing.B)      { benchServer(b, "/users/42/posts/7", "var", 1) }
 func BenchmarkServerPipeline(b *testing.B) { benchServer(b, "/", "Hello, World!", 16) }
+
+// BenchmarkNetHTTPFixed is BenchmarkServerFixed on net/http's server, for
+// the ratio.
+func BenchmarkNetHTTPFixed(b *testing.B) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("Hello, World!"))
+	})}
+	go srv.Serve(ln)
+	defer srv.Close()
+	rc := dialRaw(b, ln.Addr().String())
+	req := []byte("GET / HTTP/1.1\r\nHost: bench\r\n\r\n")
+	end := []byte("Hello, World!")
+	rc.roundTrip(b, req, 1, end)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		rc.roundTrip(b, req, 1, end)
+	}
+}
