@@ -277,6 +277,11 @@ func (c *conn) handle(t *aio.Task) {
 		keep = keep && s.finish(err) == nil
 		resp = &s.resp
 	} else {
+		if resp != nil && err == nil && resp.StatusCode() < 200 {
+			c.report(t, "web: handler of "+r.String()+" returned an informational status as its response", nil)
+			resp.release()
+			resp, err = nil, ErrInternalServerError
+		}
 		if resp == nil || err != nil {
 			resp = c.errorResponse(t, r, err, panicked)
 		}

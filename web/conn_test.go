@@ -438,3 +438,26 @@ func TestTooLargeLingers(t *testing.T) {
 		t.Fatalf("%d close=%v", resp.StatusCode, resp.Close)
 	}
 }
+
+// A body the handler does not read is skipped when it is all there, and
+// the connection serves on; a handler's 1xx status is refused with 500.
+func TestUnreadBodyAndInterimStatus(t *testing.T) {
+	app := web.NewApp()
+	app.Post("/ignore", text("ignored"))
+	app.Get("/interim", func(t *aio.Task, r *web.Request) (*web.Response, error) {
+		return web.NewResponse(103), nil
+	})
+	s := webtest.NewServer(t, app, web.LoopOptions(aio.WithExceptionHandler(func(*aio.Loop, aio.ExceptionContext) {})))
+	c, br := rawConn(t, s)
+	io.WriteString(c, "POST /ignore HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"+
+		"POST /ignore HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"+
+		"GET /interim HTTP/1.1\r\nHost: x\r\n\r\n")
+	for i := range 2 {
+		if resp, body := readResp(t, br, "POST"); body != "ignored" || resp.Close {
+			t.Fatalf("request %d: %q close=%v", i, body, resp.Close)
+		}
+	}
+	if resp, _ := readResp(t, br, "GET"); resp.StatusCode != 500 {
+		t.Fatalf("a 103 response: %d", resp.StatusCode)
+	}
+}
