@@ -165,11 +165,8 @@ func (r *Request) Query() url.Values {
 // Param returns the value of the path parameter name of the matched
 // route ("/hello/{name}"), percent-decoded; "" if there is none.
 func (r *Request) Param(name string) string {
-	v, ok := r.ps.get(name)
-	if !ok {
-		return ""
-	}
-	return decodePath(v)
+	v, _ := r.ps.get(name)
+	return strings.Clone(v)
 }
 
 // Version returns the HTTP version's minor number: 1 for HTTP/1.1, 0 for
