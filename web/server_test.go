@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aio-go/aio"
+	"github.com/aio-go/aio/aiotest"
 	"github.com/aio-go/aio/web"
 )
 
@@ -26,7 +27,11 @@ func startRunner(t testing.TB, app *web.App, opts ...web.Option) string {
 	return "http://" + rn.Addr().String()
 }
 
+// The seed app's routes, and a Runner that releases every goroutine and
+// fd when it shuts down.
 func TestSmoke(t *testing.T) {
+	aiotest.CheckGoroutines(t)
+	aiotest.CheckFDs(t)
 	app := web.NewApp()
 	app.Get("/", func(t *aio.Task, r *web.Request) (*web.Response, error) {
 		return web.HTML("<h1>Index</h1>"), nil
