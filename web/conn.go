@@ -176,7 +176,7 @@ func (c *conn) checkDeadline(now time.Duration) {
 	ls := c.ls
 	switch {
 	case c.lingering:
-		if ls.expired(c.since, ls.cfg.headerTimeout) {
+		if ls.expired(c.since, lingerTime) {
 			c.tr.Close()
 		}
 	case c.done:
@@ -366,16 +366,20 @@ func (c *conn) parseError(err error) {
 	c.finish(true)
 }
 
-// maxLinger bounds the bytes read and dropped after a response that
-// ends the connection while the client may still be sending.
-const maxLinger = 1 << 20
+// maxLinger and lingerTime bound the bytes read and dropped, and the
+// time spent, after a response that ends the connection while the client
+// may still be sending (nginx's lingering_timeout is 5 s too).
+const (
+	maxLinger  = 8 << 20
+	lingerTime = 5 * time.Second
+)
 
 // finish ends the connection after the response just written. With
 // linger, the client may still be sending (a body the server refused or
 // did not read): closing at once would reset the connection and could
 // destroy the response before the client reads it, so the server shuts
-// its writing side and drops what comes, up to maxLinger or until the
-// header timeout, before closing.
+// its writing side and drops what comes, up to maxLinger or lingerTime,
+// before closing.
 func (c *conn) finish(linger bool) {
 	c.done = true
 	if !linger || !c.tr.CanWriteEOF() {
