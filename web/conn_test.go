@@ -461,3 +461,17 @@ func TestUnreadBodyAndInterimStatus(t *testing.T) {
 		t.Fatalf("a 103 response: %d", resp.StatusCode)
 	}
 }
+
+// A request in absolute form (as sent to a proxy) is routed by its path.
+func TestAbsoluteFormTarget(t *testing.T) {
+	app := web.NewApp()
+	app.Get("/hello/{name}", func(t *aio.Task, r *web.Request) (*web.Response, error) {
+		return web.Text(r.Param("name") + " " + r.Path() + " " + r.RawQuery() + " " + r.Target()), nil
+	})
+	s := webtest.NewServer(t, app)
+	c, br := rawConn(t, s)
+	io.WriteString(c, "GET http://example.com/hello/y%21?z=1 HTTP/1.1\r\nHost: example.com\r\n\r\n")
+	if _, body := readResp(t, br, "GET"); body != "y! /hello/y! z=1 http://example.com/hello/y%21?z=1" {
+		t.Fatalf("absolute form: %q", body)
+	}
+}
