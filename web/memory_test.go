@@ -42,14 +42,15 @@ func TestIdleConnectionMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 		unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &unix.Timeval{Sec: 20})
-		if err := unix.Connect(fd, sa); err != nil {
+		if err := retryEINTR(func() error { return unix.Connect(fd, sa) }); err != nil && err != unix.EISCONN {
 			t.Fatal(err)
 		}
-		if _, err := unix.Write(fd, req); err != nil {
+		if err := retryEINTR(func() error { _, err := unix.Write(fd, req); return err }); err != nil {
 			t.Fatal(err)
 		}
 		for got := []byte{}; !bytes.HasSuffix(got, []byte("hi")); {
-			m, err := unix.Read(fd, buf)
+			var m int
+			err := retryEINTR(func() (err error) { m, err = unix.Read(fd, buf); return err })
 			if err != nil || m <= 0 {
 				t.Fatalf("reading the answer: %d %v", m, err)
 			}
@@ -73,6 +74,16 @@ func TestIdleConnectionMemory(t *testing.T) {
 		n, per, (vmRSS()-rss)/int64(n))
 	if per > 1024 {
 		t.Errorf("%d bytes of heap per idle connection, want at most 1024", per)
+	}
+}
+
+// retryEINTR retries a raw blocking syscall that the runtime's
+// preemption signals interrupted.
+func retryEINTR(call func() error) error {
+	for {
+		if err := call(); err != unix.EINTR {
+			return err
+		}
 	}
 }
 
