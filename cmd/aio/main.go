@@ -1,14 +1,14 @@
 // Command aio is the aio toolbox.
 //
-//	aio serve [-addr 127.0.0.1:8000] [-loops N]
+//	aio serve [-addr 127.0.0.1:8000] [-loops N] [-delay D] [-access-log] [-static DIR]
 //	aio bench [flags] URL
 //	aio echo (--listen | --connect) HOST:PORT
 //
 // serve runs the demo web app of the tutorials (seed 000's aiohttp
-// server): "/" answers <h1>Index</h1> and "/hello/{name}" answers
-// <h1>hello, {name}!</h1>, each after an asynchronous 0.5 s sleep, so
-// many requests wait at once on one loop. It runs on aio's own transports
-// and protocols, one loop per core, until SIGINT or SIGTERM.
+// server) on package web: "/" answers <h1>Index</h1> and "/hello/{name}"
+// answers <h1>hello, {name}!</h1>, each after an asynchronous 0.5 s sleep
+// (-delay), so many requests wait at once on one loop. It runs one loop
+// per core until SIGINT or SIGTERM.
 //
 // bench is an HTTP/1.1 load generator on aio's loops (see "aio bench -h");
 // echo is seed 004's TCP echo server and a line client for it.
@@ -96,6 +96,9 @@ func runServe(args []string, stdout io.Writer) error {
 	fs.SetOutput(io.Discard) // errors are reported once, by main
 	addr := fs.String("addr", "127.0.0.1:8000", "")
 	loops := fs.Int("loops", 0, "")
+	delay := fs.Duration("delay", handlerDelay, "")
+	accessLog := fs.Bool("access-log", false, "")
+	static := fs.String("static", "", "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			serveUsage(stdout)
@@ -109,7 +112,10 @@ func runServe(args []string, stdout io.Writer) error {
 	if *loops < 0 || *loops > maxLoops {
 		return usagef("serve: -loops must be between 0 (one per core) and %d, not %d", maxLoops, *loops)
 	}
-	return serve(*addr, *loops, stdout, nil)
+	if *delay < 0 {
+		return usagef("serve: -delay must not be negative, not %v", *delay)
+	}
+	return serve(serveOptions{addr: *addr, loops: *loops, delay: *delay, accessLog: *accessLog, static: *static}, stdout, nil)
 }
 
 func usage(w io.Writer) {
@@ -126,17 +132,21 @@ Run "aio <command> -h" for a command's flags.
 }
 
 func serveUsage(w io.Writer) {
-	fmt.Fprint(w, `usage: aio serve [-addr host:port] [-loops N]
+	fmt.Fprint(w, `usage: aio serve [-addr host:port] [-loops N] [-delay D] [-access-log] [-static DIR]
 
 Serve the tutorials' demo web app until SIGINT or SIGTERM: "/" answers
 <h1>Index</h1> and "/hello/{name}" answers <h1>hello, {name}!</h1>, each
-after an asynchronous 0.5 s sleep.
+after an asynchronous sleep of -delay.
 
 flags:
   -addr host:port   address to listen on (default 127.0.0.1:8000; port 0
                     picks a free port)
   -loops N          number of event loops, 0 for one per core (default 0,
                     at most 1024)
+  -delay D          the handlers' asynchronous sleep (default 0.5s; 0 for
+                    none)
+  -access-log       print a line per request
+  -static DIR       serve the files under DIR at /static/
 
 examples:
   aio serve

@@ -6,28 +6,51 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
-	"github.com/aio-go/aio"
+	"github.com/aio-go/aio/web"
 )
 
-// serve runs the demo app on loops loops until a signal arrives, or until
-// stop is closed (for tests); ready, if not nil, receives the address once
-// it serves.
-func serve(addr string, loops int, stdout io.Writer, ctl *serveControl) error {
-	srv, err := aio.ServeMultiLoop(newDemoProtocol, "tcp", addr, aio.Loops(loops))
-	if err != nil {
+// serveOptions is serve's command line.
+type serveOptions struct {
+	addr      string
+	loops     int
+	delay     time.Duration
+	accessLog bool
+	static    string
+}
+
+// serve runs the demo app until a signal arrives, or until ctl.stop is
+// closed (for tests); ctl.ready then receives the address once it serves.
+func serve(o serveOptions, stdout io.Writer, ctl *serveControl) error {
+	out := &lockedWriter{w: stdout} // the loops log concurrently
+	app := demoApp(o.delay)
+	if o.static != "" {
+		if err := app.Static("/static", o.static); err != nil {
+			return err
+		}
+	}
+	opts := []web.Option{web.Addr(o.addr), web.Loops(o.loops), web.ShutdownTimeout(shutdownGrace)}
+	if o.accessLog {
+		opts = append(opts, web.AccessLog(func(r *web.Request, resp *web.Response) {
+			fmt.Fprintf(out, "%s %q %d %d %s\n", r.RemoteAddr(), r.Method()+" "+r.Target(),
+				resp.StatusCode(), resp.BytesSent(), time.Since(r.Start()).Round(time.Microsecond))
+		}))
+	}
+	rn := web.NewRunner(app, opts...)
+	if err := rn.Start(); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Server started at http://%s...\n", srv.Addr())
+	fmt.Fprintf(out, "Server started at http://%s...\n", rn.Addr())
 	// Requests in flight are answered before the loops stop, for up to
 	// shutdownGrace, or until a second signal.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if ctl != nil {
-		ctl.srv = srv
-		ctl.ready <- srv.Addr().String()
+		ctl.runner = rn
+		ctl.ready <- rn.Addr().String()
 		<-ctl.stop
 	} else {
 		sigs := make(chan os.Signal, 2)
@@ -42,11 +65,9 @@ func serve(addr string, loops int, stdout io.Writer, ctl *serveControl) error {
 			}
 		}()
 	}
-	fmt.Fprintln(stdout, "Server stopping...")
-	ctx, cancelGrace := context.WithTimeout(ctx, shutdownGrace)
-	defer cancelGrace()
-	if err := srv.Shutdown(ctx); err != nil {
-		fmt.Fprintln(stdout, "Server stopped without waiting for every request:", err)
+	fmt.Fprintln(out, "Server stopping...")
+	if err := rn.Shutdown(ctx); err != nil {
+		fmt.Fprintln(out, "Server stopped without waiting for every request:", err)
 	}
 	return nil
 }
@@ -55,19 +76,21 @@ func serve(addr string, loops int, stdout io.Writer, ctl *serveControl) error {
 // stops.
 const shutdownGrace = 10 * time.Second
 
-// CloseWhenIdle makes the connection end after the response to the
-// request being handled, or at once if there is none (aio.IdleCloser:
-// serve's graceful shutdown).
-func (p *demoProtocol) CloseWhenIdle() {
-	p.closing = true
-	if p.busy == nil {
-		p.tr.Close()
-	}
+// lockedWriter serialises writes from several loops.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // serveControl lets a test drive serve.
 type serveControl struct {
-	ready chan string
-	stop  chan struct{}
-	srv   *aio.MultiServer // set before ready receives
+	ready  chan string
+	stop   chan struct{}
+	runner *web.Runner // set before ready receives
 }

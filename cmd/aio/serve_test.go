@@ -51,16 +51,20 @@ func TestServeRoutes(t *testing.T) {
 	}{
 		{"/", 200, "<h1>Index</h1>"},
 		{"/hello/bob", 200, "<h1>hello, bob!</h1>"},
-		{"/hello/%3Cb%3E", 200, "<h1>hello, %3Cb%3E!</h1>"},
-		{"/hello/a/b", 404, "<h1>404: Not Found</h1>"},
-		{"/nope?x=1", 404, "<h1>404: Not Found</h1>"},
+		{"/hello/%3Cb%3E%20x", 200, "<h1>hello, &lt;b&gt; x!</h1>"},
+		{"/hello/a/b", 404, "404: Not Found"},
+		{"/nope?x=1", 404, "404: Not Found"},
 	}
 	for _, c := range cases {
 		status, body, h := get(t, "http://"+addr+c.path)
 		if status != c.status || body != c.body {
 			t.Errorf("GET %s: %d %q", c.path, status, body)
 		}
-		if h.Get("Content-Type") != "text/html; charset=utf-8" {
+		want := "text/html; charset=utf-8"
+		if c.status == 404 {
+			want = "text/plain; charset=utf-8"
+		}
+		if h.Get("Content-Type") != want {
 			t.Errorf("GET %s: content type %q", c.path, h.Get("Content-Type"))
 		}
 	}
@@ -103,12 +107,12 @@ func TestServePipelinedKeepAlive(t *testing.T) {
 func TestServeRejectsBadRequests(t *testing.T) {
 	addr := startServe(t)
 	cases := map[string]string{
-		"garbage\r\n\r\n":                                      "400 Bad Request",
-		"GET / HTTP/2.0\r\n\r\n":                               "505 HTTP Version Not Supported",
-		"POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n":         "405 Method Not Allowed",
-		"GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n": "501 Not Implemented",
-		"GET / HTTP/1.1\r\nbad header\r\n\r\n":                 "400 Bad Request",
-		"GET / HTTP/1.1\r\nX: " + strings.Repeat("a", 9000):    "431 Request Header Fields Too Large",
+		"garbage\r\n\r\n":        "400 Bad Request",
+		"GET / HTTP/2.0\r\n\r\n": "505 HTTP Version Not Supported",
+		"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n":                              "405 Method Not Allowed",
+		"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n": "400 Bad Request",
+		"GET / HTTP/1.1\r\nHost: x\r\nbad header\r\n\r\n":                                      "400 Bad Request",
+		"GET / HTTP/1.1\r\nHost: x\r\nX: " + strings.Repeat("a", 40000):                        "431 Request Header Fields Too Large",
 	}
 	for req, want := range cases {
 		if out := rawExchange(t, addr, req); !strings.HasPrefix(out, "HTTP/1.1 "+want+"\r\n") {

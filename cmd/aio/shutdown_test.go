@@ -25,7 +25,7 @@ func TestServeStopAnswersInFlightRequest(t *testing.T) {
 	if _, err := io.WriteString(c, "GET /hello/late HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
 		t.Fatal(err)
 	}
-	waitHandlerRunning(t, ctl.srv)
+	waitHandlerRunning(t, ctl.runner.Loops())
 	close(ctl.stop)
 	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
 	if err != nil {
@@ -50,7 +50,7 @@ func launchServe(t *testing.T) (ctl *serveControl, addr string, out *bytes.Buffe
 	ctl = &serveControl{ready: make(chan string, 1), stop: make(chan struct{})}
 	out = &bytes.Buffer{}
 	done = make(chan error, 1)
-	go func() { done <- serve("127.0.0.1:0", 2, out, ctl) }()
+	go func() { done <- serve(serveOptions{addr: "127.0.0.1:0", loops: 2, delay: handlerDelay}, out, ctl) }()
 	select {
 	case addr = <-ctl.ready:
 	case err := <-done:
@@ -59,13 +59,13 @@ func launchServe(t *testing.T) (ctl *serveControl, addr string, out *bytes.Buffe
 	return ctl, addr, out, done
 }
 
-// waitHandlerRunning waits until a loop of srv runs a task: the handler
-// of the request sent (the demo runs no other task).
-func waitHandlerRunning(t *testing.T, srv *aio.MultiServer) {
+// waitHandlerRunning waits until one of the loops runs a task: the
+// handler of the request sent (the demo runs no other task).
+func waitHandlerRunning(t *testing.T, loops []*aio.Loop) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		for _, l := range srv.Loops() {
+		for _, l := range loops {
 			n := make(chan int, 1)
 			l.CallSoonThreadsafe(func() { n <- len(aio.AllTasks(l)) })
 			if <-n > 0 {
