@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -185,4 +186,34 @@ func remoteIP(addr string) string {
 		addr = addr[:i]
 	}
 	return strings.TrimSuffix(strings.TrimPrefix(addr, "["), "]")
+}
+
+// Log writes the line for r answered by resp; its signature fits the
+// [AccessLog] option:
+//
+//	logger, _ := web.NewAccessLogger(os.Stdout, "")
+//	web.RunApp(app, web.AccessLog(logger.Log))
+//
+// The time taken runs from when r's head arrived to now.
+func (l *AccessLogger) Log(r *Request, resp *Response) {
+	e := accessEntry{
+		remote:     addrString(r.RemoteAddr()),
+		start:      r.Start(),
+		method:     r.Method(),
+		target:     r.target,
+		minor:      r.Version(),
+		status:     resp.StatusCode(),
+		size:       resp.BytesSent(),
+		dur:        time.Since(r.Start()),
+		reqHeader:  r.HeaderValue,
+		respHeader: resp.Header.Get,
+	}
+	l.log(&e)
+}
+
+func addrString(a net.Addr) string {
+	if a == nil {
+		return ""
+	}
+	return a.String()
 }

@@ -1,12 +1,8 @@
 package web
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"mime"
 	"os"
-	"path"
 	"strings"
 	"sync"
 
@@ -196,52 +192,20 @@ func (a *App) URL(name string, params ...string) (string, error) {
 	return a.m.url(name, params)
 }
 
-// Static serves the files under dir at prefix+"/...": GET and HEAD with
-// the content type of the file's extension; directories, files outside
-// dir (through ".." or symbolic links) and missing files answer 404. It
-// reads each file whole on the loop's executor.
+// Static serves the files under dir at prefix+"/..." (aiohttp's
+// add_static) with [ServeFile]'s rules: GET and HEAD, content type from
+// the extension, conditional requests and byte ranges, sendfile(2).
+// Directories and missing files answer 404, and so does any path that
+// would lead out of dir: ".." segments, percent-encoded ones ("%2e%2e")
+// and encoded slashes included, and symbolic links to outside dir.
 func (a *App) Static(prefix, dir string) error {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return fmt.Errorf("web: Static: %w", err)
 	}
 	prefix = strings.TrimSuffix(prefix, "/")
-	a.Get(prefix+"/{path:.*}", func(t *aio.Task, r *Request) (*Response, error) {
-		name := path.Clean("/" + r.Param("path"))[1:]
-		if name == "" {
-			return nil, ErrNotFound
-		}
-		b, err := aio.ToThread(t, func() ([]byte, error) { return readRegular(root, name) })
-		if err != nil {
-			if errors.Is(err, aio.ErrCancelled) {
-				return nil, err
-			}
-			return nil, ErrNotFound
-		}
-		ct := mime.TypeByExtension(path.Ext(name))
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
-		return Bytes(ct, b), nil
-	})
+	a.Get(prefix+"/{path:.*}", staticHandler(root))
 	return nil
-}
-
-// readRegular reads the regular file name under root.
-func readRegular(root *os.Root, name string) ([]byte, error) {
-	f, err := root.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fs.ErrNotExist
-	}
-	return fs.ReadFile(root.FS(), name)
 }
 
 func (a *App) checkOpen(what string) {

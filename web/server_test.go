@@ -40,7 +40,10 @@ func TestSmoke(t *testing.T) {
 	base := startRunner(t, app)
 	c := &http.Client{}
 	defer c.CloseIdleConnections()
-	for _, tc := range []struct{ path, want string; status int }{
+	for _, tc := range []struct {
+		path, want string
+		status     int
+	}{
 		{"/", "<h1>Index</h1>", 200},
 		{"/hello/b%20c", "hello, b c", 200},
 		{"/", "<h1>Index</h1>", 200},
