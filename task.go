@@ -99,13 +99,7 @@ func CreateTask[T any](l *Loop, fn func(t *Task) (T, error), opts ...TaskOption)
 	l.checkOpen("CreateTask")
 	fr := &taskFrame[T]{fn: fn}
 	t := &fr.task
-	fr.future.loop, fr.future.task = l, t
-	t.fut, t.body = &fr.future, fr
-	l.taskSeq++
-	t.id = l.taskSeq
-	if l.cfg.track {
-		t.startTrace()
-	}
+	l.initTask(t, &fr.future, fr)
 	eager := false
 	for _, o := range opts {
 		if o.name != "" {
@@ -124,6 +118,18 @@ func CreateTask[T any](l *Loop, fn func(t *Task) (T, error), opts ...TaskOption)
 		l.ready.push(t)
 	}
 	return &fr.Future
+}
+
+// initTask readies t, whose frame holds its result future and body, as a
+// new task of l (CreateTask, TaskSlot.Start).
+func (l *Loop) initTask(t *Task, fut *future, body runner) {
+	fut.loop, fut.task = l, t
+	t.fut, t.body = fut, body
+	l.taskSeq++
+	t.id = l.taskSeq
+	if l.cfg.track {
+		t.startTrace()
+	}
 }
 
 // taskKilled unwinds a task whose loop is closing.

@@ -42,13 +42,7 @@ func (s *TaskSlot) Start(l *Loop, fn func(t *Task) error) *Task {
 	}
 	fr.fn = fn
 	t := &fr.task
-	fr.future.loop, fr.future.task = l, t
-	t.fut, t.body = &fr.future, fr
-	l.taskSeq++
-	t.id = l.taskSeq
-	if l.cfg.track {
-		t.startTrace()
-	}
+	l.initTask(t, &fr.future, fr)
 	if !l.running {
 		l.ready.push(t)
 		return t

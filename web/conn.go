@@ -19,7 +19,9 @@ import (
 // same read follow in the same callback, so their responses leave in one
 // send. A handler that suspends keeps the rest of the input in the
 // exchange; its task then goes on with the connection's next requests
-// itself. Requests are handled one at a time, in order, as aiohttp does:
+// itself. The end of the client's input ends the connection (its
+// ConnectionLost cancels a handler in flight), as in aiohttp: a client
+// that half-closes is taken to have gone. Requests are handled one at a time, in order, as aiohttp does:
 // responses leave in the order of the requests.
 //
 // An idle connection (no request begun) holds no exchange: no parser
@@ -38,6 +40,8 @@ type conn struct {
 	done        bool // no more requests: the connection is closing
 	lost        bool // ConnectionLost has run
 	paused      bool // reading paused: the input held is large
+	lingering   bool // the response is out; input is dropped until the client closes
+	lingered    int  // bytes dropped while lingering
 	writePaused bool
 }
 
@@ -61,13 +65,13 @@ type exchange struct {
 	writeWake aio.Event // the transport's buffer drained
 	bodyDone  bool      // the request's EventEnd was parsed
 	bodyErr   error     // the body cannot be read: sticky
-	eof       bool      // the client half-closed
 	continued bool      // 100 Continue was sent
 	stream    *StreamResponse
 }
 
 // maxHeld is how much input a busy connection holds before it stops
-// reading.
+// reading. Reading resumes when the handler waits for body bytes or the
+// task has handled everything held.
 const maxHeld = 64 << 10
 
 func (c *conn) ConnectionMade(tr aio.Transport) {
@@ -77,6 +81,11 @@ func (c *conn) ConnectionMade(tr aio.Transport) {
 
 func (c *conn) DataReceived(data []byte) {
 	if c.done {
+		if c.lingering {
+			if c.lingered += len(data); c.lingered > maxLinger {
+				c.tr.Close()
+			}
+		}
 		return
 	}
 	if c.ex == nil {
@@ -106,18 +115,6 @@ func (c *conn) DataReceived(data []byte) {
 	if !c.busy {
 		c.settle()
 	}
-}
-
-// EOFReceived keeps the connection open for the response to a request in
-// flight; otherwise nothing more can come, and it closes.
-func (c *conn) EOFReceived() bool {
-	if c.busy {
-		c.ex.eof = true
-		c.ex.wake.Set()
-		return true
-	}
-	c.done = true
-	return false
 }
 
 func (c *conn) ConnectionLost(error) {
@@ -178,6 +175,10 @@ func (c *conn) settle() {
 func (c *conn) checkDeadline(now time.Duration) {
 	ls := c.ls
 	switch {
+	case c.lingering:
+		if ls.expired(c.since, lingerTime) {
+			c.tr.Close()
+		}
 	case c.done:
 	case c.busy:
 		if c.bodyWait && ls.expired(c.since, ls.cfg.bodyTimeout) {
@@ -195,10 +196,8 @@ func (c *conn) checkDeadline(now time.Duration) {
 // there is one. Input that ends inside a head is consumed (the parser
 // keeps it); a malformed request is answered and the connection closed.
 func (c *conn) nextHead() bool {
-	ex := c.ex
 	for {
-		n, ev, _, err := ex.p.Feed(ex.input())
-		ex.consume(n)
+		ev, consumed, err := c.ex.advance()
 		switch {
 		case err != nil:
 			c.parseError(err)
@@ -207,11 +206,26 @@ func (c *conn) nextHead() bool {
 			c.partial = false
 			return true
 		case ev == http1.EventNone:
-			if n > 0 && !c.partial {
+			if consumed && !c.partial {
 				c.partial = true
 				c.since = c.ls.now
 			}
 			return false
+		}
+	}
+}
+
+// advance feeds the input at hand to the parser, dropping body bytes,
+// up to a head, the end of a message, the end of the input or an error;
+// consumed says whether it took any input.
+func (ex *exchange) advance() (ev http1.Event, consumed bool, err error) {
+	for {
+		var n int
+		n, ev, _, err = ex.p.Feed(ex.input())
+		ex.consume(n)
+		consumed = consumed || n > 0
+		if err != nil || ev != http1.EventBody {
+			return ev, consumed, err
 		}
 	}
 }
@@ -258,11 +272,16 @@ func (c *conn) handle(t *aio.Task) {
 	if !ex.bodyDone && ex.bodyErr == nil {
 		c.skipBody()
 	}
-	keep := r.head.KeepAlive && ex.bodyDone && !ex.eof && !c.closing && !panicked && !r.head.Upgrade
+	keep := r.head.KeepAlive && ex.bodyDone && !c.closing && !panicked && !r.head.Upgrade
 	if s := ex.stream; s != nil {
 		keep = keep && s.finish(err) == nil
 		resp = &s.resp
 	} else {
+		if resp != nil && err == nil && resp.StatusCode() < 200 {
+			c.report(t, "web: handler of "+r.String()+" returned an informational status as its response", nil)
+			resp.release()
+			resp, err = nil, ErrInternalServerError
+		}
 		if resp == nil || err != nil {
 			resp = c.errorResponse(t, r, err, panicked)
 		}
@@ -275,8 +294,7 @@ func (c *conn) handle(t *aio.Task) {
 		resp.release()
 	}
 	if !keep {
-		c.done = true
-		c.tr.Close()
+		c.finish(!ex.bodyDone)
 	} else {
 		c.since = ls.now
 	}
@@ -345,8 +363,35 @@ func (c *conn) parseError(err error) {
 	resp := (&HTTPError{Status: status}).response()
 	c.writeResponse("", 1, resp, false)
 	resp.release()
+	c.finish(true)
+}
+
+// maxLinger and lingerTime bound the bytes read and dropped, and the
+// time spent, after a response that ends the connection while the client
+// may still be sending (nginx's lingering_timeout is 5 s too).
+const (
+	maxLinger  = 8 << 20
+	lingerTime = 5 * time.Second
+)
+
+// finish ends the connection after the response just written. With
+// linger, the client may still be sending (a body the server refused or
+// did not read): closing at once would reset the connection and could
+// destroy the response before the client reads it, so the server shuts
+// its writing side and drops what comes, up to maxLinger or lingerTime,
+// before closing.
+func (c *conn) finish(linger bool) {
 	c.done = true
-	c.tr.Close()
+	if !linger || !c.tr.CanWriteEOF() {
+		c.tr.Close()
+		return
+	}
+	c.lingering, c.since = true, c.ls.now
+	if c.paused {
+		c.paused = false
+		c.tr.ResumeReading()
+	}
+	c.tr.WriteEOF()
 }
 
 // writeResponse writes resp's head and body and returns the bytes
@@ -453,10 +498,6 @@ func (c *conn) readBody(t *aio.Task, p []byte) (int, error) {
 // waitBody waits for more input.
 func (c *conn) waitBody(t *aio.Task) error {
 	ex := c.ex
-	if ex.eof {
-		ex.bodyErr = fmt.Errorf("web: the client closed before the end of the body: %w", io.ErrUnexpectedEOF)
-		return nil
-	}
 	if ex.req.head.Expect100 && !ex.continued {
 		ex.continued = true
 		c.tr.Write([]byte("HTTP/1.1 100 Continue\r\n\r\n"))
@@ -484,19 +525,11 @@ func bodyError(err error) error {
 // without waiting: a body not all here closes the connection instead.
 func (c *conn) skipBody() {
 	ex := c.ex
-	for {
-		n, ev, _, err := ex.p.Feed(ex.input())
-		ex.consume(n)
-		switch {
-		case err != nil:
-			ex.bodyErr = err
-			return
-		case ev == http1.EventEnd:
-			ex.bodyDone = true
-			return
-		case ev == http1.EventNone:
-			return
-		}
+	switch ev, _, err := ex.advance(); {
+	case err != nil:
+		ex.bodyErr = err
+	case ev == http1.EventEnd:
+		ex.bodyDone = true
 	}
 }
 
@@ -516,10 +549,6 @@ func (ex *exchange) consume(n int) {
 	ex.off += n
 	if ex.off == len(ex.in) {
 		ex.in, ex.off = ex.in[:0], 0
-	}
-	if c := ex.c; c.paused && len(ex.in)-ex.off < maxHeld/2 {
-		c.paused = false
-		c.tr.ResumeReading()
 	}
 }
 

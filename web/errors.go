@@ -25,13 +25,14 @@ type HTTPError struct {
 	Err     error  // the cause, if any: returned by Unwrap, never shown to the client
 }
 
-// Error returns "web: status reason: message".
+// Error returns "web: status reason: message", or the cause's text in
+// place of an empty message.
 func (e *HTTPError) Error() string {
 	s := "web: " + strconv.Itoa(e.Status) + " " + http1.StatusText(e.Status)
-	if e.Message != "" {
+	switch {
+	case e.Message != "":
 		s += ": " + e.Message
-	}
-	if e.Err != nil {
+	case e.Err != nil:
 		s += ": " + e.Err.Error()
 	}
 	return s

@@ -165,11 +165,8 @@ func (r *Request) Query() url.Values {
 // Param returns the value of the path parameter name of the matched
 // route ("/hello/{name}"), percent-decoded; "" if there is none.
 func (r *Request) Param(name string) string {
-	v, ok := r.ps.get(name)
-	if !ok {
-		return ""
-	}
-	return decodePath(v)
+	v, _ := r.ps.get(name)
+	return strings.Clone(v)
 }
 
 // Version returns the HTTP version's minor number: 1 for HTTP/1.1, 0 for
@@ -295,9 +292,8 @@ func (r *Request) Value(key any) any { return r.values[key] }
 
 // Read reads up to len(p) bytes of the body into p. It returns [io.EOF]
 // at the body's end, [ErrBodyTooLarge] past the server's MaxBodySize,
-// [ErrBodyTimeout] when the client sends nothing for the BodyTimeout,
-// and an error wrapping [io.ErrUnexpectedEOF] when the client closes
-// before the end. A request with Expect: 100-continue gets its 100
+// and [ErrBodyTimeout] when the client sends nothing for the
+// BodyTimeout (a client that closes cancels the handler). A request with Expect: 100-continue gets its 100
 // Continue answer at the first Read that has to wait.
 //
 // Cancellation: if t is cancelled while Read waits for the client,

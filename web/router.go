@@ -17,7 +17,9 @@ type matcher interface {
 	// name if it is not "".
 	add(method, pattern, name string, h Handler) error
 	// lookup finds the handler of method and path (the raw path, still
-	// percent-encoded), putting the path's parameters in ps. With no
+	// percent-encoded), putting the path's parameters, percent-decoded, in
+	// ps (valid until the next lookup with ps; views of path when
+	// nothing needed decoding). With no
 	// handler, allow lists the methods the path has (405 when not empty,
 	// 404 otherwise). It must not allocate for a static or {var} path.
 	lookup(method, path string, ps *params) (h Handler, allow string)
@@ -28,8 +30,8 @@ type matcher interface {
 // maxParams bounds the parameters of one pattern.
 const maxParams = 16
 
-// params holds a matched path's parameters: values are raw (still
-// percent-encoded) slices of the path, valid while the request is.
+// params holds a matched path's parameters, percent-decoded: values that
+// needed no decoding are slices of the path, valid while the request is.
 type params struct {
 	n     int
 	names [maxParams]string
@@ -267,7 +269,7 @@ func (res *resource) match(path string, ps *params) bool {
 			if rest == "" && !s.empty {
 				return false
 			}
-			ps.names[ps.n], ps.vals[ps.n] = s.name, rest
+			ps.names[ps.n], ps.vals[ps.n] = s.name, unescape(rest)
 			ps.n++
 			return true
 		}
@@ -289,10 +291,22 @@ func (res *resource) match(path string, ps *params) bool {
 		if seg == "" || (s.re != nil && !s.re.MatchString(seg)) {
 			return false
 		}
-		ps.names[ps.n], ps.vals[ps.n] = s.name, seg
+		ps.names[ps.n], ps.vals[ps.n] = s.name, unescape(seg)
 		ps.n++
 	}
 	return true
+}
+
+// unescape percent-decodes a parameter's value (allocating only when it
+// has an escape); one with an invalid escape stays as sent.
+func unescape(v string) string {
+	if strings.IndexByte(v, '%') < 0 {
+		return v
+	}
+	if d, err := url.PathUnescape(v); err == nil {
+		return d
+	}
+	return v
 }
 
 // unescapedEqual reports whether seg, percent-decoded, is lit.

@@ -234,7 +234,7 @@ func (ls *loopState) putExchange(ex *exchange) {
 	if cap(ex.in) > maxKeptInput {
 		ex.in = nil
 	}
-	ex.bodyDone, ex.bodyErr, ex.eof, ex.continued = false, nil, false, false
+	ex.bodyDone, ex.bodyErr, ex.continued = false, nil, false
 	ex.wake.Clear()
 	if len(ls.free) < maxFreeExchanges {
 		ls.free = append(ls.free, ex)

@@ -8,11 +8,12 @@ import (
 	"time"
 
 	"github.com/aio-go/aio"
+	"github.com/aio-go/aio/aiotest"
 	"github.com/aio-go/aio/web"
 )
 
 // startRunner serves app on one loop at a free port until the test ends.
-func startRunner(t *testing.T, app *web.App, opts ...web.Option) string {
+func startRunner(t testing.TB, app *web.App, opts ...web.Option) string {
 	t.Helper()
 	rn := web.NewRunner(app, append([]web.Option{web.Addr("127.0.0.1:0"), web.Loops(1)}, opts...)...)
 	if err := rn.Start(); err != nil {
@@ -26,7 +27,11 @@ func startRunner(t *testing.T, app *web.App, opts ...web.Option) string {
 	return "http://" + rn.Addr().String()
 }
 
+// The seed app's routes, and a Runner that releases every goroutine and
+// fd when it shuts down.
 func TestSmoke(t *testing.T) {
+	aiotest.CheckGoroutines(t)
+	aiotest.CheckFDs(t)
 	app := web.NewApp()
 	app.Get("/", func(t *aio.Task, r *web.Request) (*web.Response, error) {
 		return web.HTML("<h1>Index</h1>"), nil

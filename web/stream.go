@@ -123,6 +123,9 @@ func (s *StreamResponse) Write(t *aio.Task, p []byte) error {
 	if s.noBody || len(p) == 0 {
 		return nil
 	}
+	if s.ContentLength >= 0 && s.written+int64(len(s.buf)+len(p)) > s.ContentLength {
+		return errStreamLen
+	}
 	if len(s.buf)+len(p) <= streamBuffer {
 		s.buf = append(s.buf, p...)
 	} else {
@@ -199,9 +202,6 @@ func (s *StreamResponse) check() error {
 // sendPiece sends one piece of the body, framed as a chunk if chunked.
 func (s *StreamResponse) sendPiece(p []byte) error {
 	s.written += int64(len(p))
-	if s.ContentLength >= 0 && s.written > s.ContentLength {
-		return errStreamLen
-	}
 	if !s.chunked {
 		s.resp.sent += int64(len(p))
 		return s.c.tr.Write(p)
@@ -213,7 +213,10 @@ func (s *StreamResponse) sendPiece(p []byte) error {
 	return nil
 }
 
-var crlf = []byte("\r\n")
+var (
+	crlf      = []byte("\r\n")
+	lastChunk = []byte("0\r\n\r\n")
+)
 
 // end flushes and ends the body.
 func (s *StreamResponse) end() error {
@@ -224,8 +227,8 @@ func (s *StreamResponse) end() error {
 	if s.ContentLength >= 0 && s.written != s.ContentLength && !s.noBody {
 		return errStreamLen
 	}
-	if s.chunked {
-		s.resp.sent += s.c.send([][]byte{[]byte("0\r\n\r\n")})
+	if s.chunked && !s.noBody {
+		s.resp.sent += s.c.send([][]byte{lastChunk})
 	}
 	return nil
 }
