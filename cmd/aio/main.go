@@ -1,12 +1,17 @@
 // Command aio is the aio toolbox.
 //
 //	aio serve [-addr 127.0.0.1:8000] [-loops N] [-delay D] [-access-log] [-static DIR]
+//	aio bench [flags] URL
+//	aio echo (--listen | --connect) HOST:PORT
 //
 // serve runs the demo web app of the tutorials (seed 000's aiohttp
 // server) on package web: "/" answers <h1>Index</h1> and "/hello/{name}"
 // answers <h1>hello, {name}!</h1>, each after an asynchronous 0.5 s sleep
 // (-delay), so many requests wait at once on one loop. It runs one loop
 // per core until SIGINT or SIGTERM.
+//
+// bench is an HTTP/1.1 load generator on aio's loops (see "aio bench -h");
+// echo is seed 004's TCP echo server and a line client for it.
 //
 // "aio help" and "aio serve -h" print the usage. The exit status is 0 on
 // success and after help, 1 when the command fails, 2 for a bad command
@@ -63,9 +68,21 @@ func run(args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return runServe(args[1:], stdout)
+	case "bench":
+		return runBench(args[1:], stdout, stderr)
+	case "echo":
+		return runEcho(args[1:], os.Stdin, stdout)
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 && args[1] == "serve" {
 			serveUsage(stdout)
+			return nil
+		}
+		if len(args) > 1 && args[1] == "bench" {
+			benchUsage(stdout)
+			return nil
+		}
+		if len(args) > 1 && args[1] == "echo" {
+			echoUsage(stdout)
 			return nil
 		}
 		usage(stdout)
@@ -106,9 +123,11 @@ func usage(w io.Writer) {
 
 commands:
   serve   run the tutorials' demo web app (default 127.0.0.1:8000)
-  help    print this help; "aio help serve" for the command's
+  bench   load an HTTP/1.1 server and report throughput and latency
+  echo    the TCP echo server (--listen) or its line client (--connect)
+  help    print this help; "aio help <command>" for the command's
 
-Run "aio serve -h" for the command's flags.
+Run "aio <command> -h" for a command's flags.
 `)
 }
 
