@@ -1,12 +1,8 @@
 package web
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"mime"
 	"os"
-	"path"
 	"strings"
 	"sync"
 
@@ -19,6 +15,13 @@ import (
 // routes or middlewares afterwards panics. Building is for one goroutine;
 // a frozen App is read-only and may be served on many loops at once.
 type App struct {
+	// RedirectTrailingSlash, set before the App serves, answers a path
+	// that has no route but whose other form does ("/a/" for "/a", or the
+	// reverse) with a 308 redirect to it, query kept. Off by default, as
+	// in aiohttp: "/a" and "/a/" are different routes, and a request for
+	// the form that has none gets 404.
+	RedirectTrailingSlash bool
+
 	routes []routeDef
 	mws    []Middleware
 	mounts []mounted
@@ -30,7 +33,7 @@ type App struct {
 
 	freezeOnce sync.Once
 	freezeErr  error
-	m          matcher
+	m          *router
 	notFound   Handler // the middleware chain around the 404/405/OPTIONS answers
 }
 
@@ -117,13 +120,8 @@ func (a *App) Route(method, pattern string, h Handler, opts ...RouteOption) {
 	if h == nil {
 		panic("web: nil handler for " + method + " " + pattern)
 	}
-	if !strings.HasPrefix(pattern, "/") {
-		panic(fmt.Sprintf("%v %q: it must start with /", errPattern, pattern))
-	}
-	if strings.Contains(pattern, "{") {
-		if _, err := compilePattern(pattern); err != nil {
-			panic(err.Error())
-		}
+	if _, err := new(router).Add(method, pattern, h); err != nil {
+		panic("web: " + err.Error()) // a bad pattern is a programming error, as in net/http's ServeMux
 	}
 	d := routeDef{method: method, pattern: pattern, h: h}
 	for _, o := range opts {
@@ -193,55 +191,23 @@ func (a *App) URL(name string, params ...string) (string, error) {
 	if err := a.freeze(); err != nil {
 		return "", err
 	}
-	return a.m.url(name, params)
+	return a.m.URL(name, params...)
 }
 
-// Static serves the files under dir at prefix+"/...": GET and HEAD with
-// the content type of the file's extension; directories, files outside
-// dir (through ".." or symbolic links) and missing files answer 404. It
-// reads each file whole on the loop's executor.
+// Static serves the files under dir at prefix+"/..." (aiohttp's
+// add_static) with [ServeFile]'s rules: GET and HEAD, content type from
+// the extension, conditional requests and byte ranges, sendfile(2).
+// Directories and missing files answer 404, and so does any path that
+// would lead out of dir: ".." segments, percent-encoded ones ("%2e%2e")
+// and encoded slashes included, and symbolic links to outside dir.
 func (a *App) Static(prefix, dir string) error {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return fmt.Errorf("web: Static: %w", err)
 	}
 	prefix = strings.TrimSuffix(prefix, "/")
-	a.Get(prefix+"/{path:.*}", func(t *aio.Task, r *Request) (*Response, error) {
-		name := path.Clean("/" + r.Param("path"))[1:]
-		if name == "" {
-			return nil, ErrNotFound
-		}
-		b, err := aio.ToThread(t, func() ([]byte, error) { return readRegular(root, name) })
-		if err != nil {
-			if errors.Is(err, aio.ErrCancelled) {
-				return nil, err
-			}
-			return nil, ErrNotFound
-		}
-		ct := mime.TypeByExtension(path.Ext(name))
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
-		return Bytes(ct, b), nil
-	})
+	a.Get(prefix+"/{path:.*}", staticHandler(root))
 	return nil
-}
-
-// readRegular reads the regular file name under root.
-func readRegular(root *os.Root, name string) ([]byte, error) {
-	f, err := root.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fs.ErrNotExist
-	}
-	return fs.ReadFile(root.FS(), name)
 }
 
 func (a *App) checkOpen(what string) {
@@ -254,7 +220,8 @@ func (a *App) checkOpen(what string) {
 // it; only the first call does it.
 func (a *App) freeze() error {
 	a.freezeOnce.Do(func() {
-		m := newTable()
+		m := new(router)
+		m.RedirectTrailingSlash = a.RedirectTrailingSlash
 		if err := a.addRoutes(m, "", nil); err != nil {
 			a.freezeErr = err
 			return
@@ -267,10 +234,10 @@ func (a *App) freeze() error {
 
 // addRoutes adds a's routes to m under prefix, in the middlewares outer
 // and then a's own.
-func (a *App) addRoutes(m matcher, prefix string, outer []Middleware) error {
+func (a *App) addRoutes(m *router, prefix string, outer []Middleware) error {
 	mws := append(outer[:len(outer):len(outer)], a.mws...)
 	for _, d := range a.routes {
-		if err := m.add(d.method, prefix+d.pattern, d.name, chain(mws, d.h)); err != nil {
+		if err := addRoute(m, d.method, prefix+d.pattern, d.name, chain(mws, d.h)); err != nil {
 			return err
 		}
 	}
@@ -290,32 +257,6 @@ func (a *App) hooks(kind func(*App) []Hook) []Hook {
 		hs = append(hs, sub.sub.hooks(kind)...)
 	}
 	return hs
-}
-
-// noRoute answers a request no route took: 404, 405 with Allow, or 204
-// with Allow for OPTIONS.
-func noRoute(t *aio.Task, r *Request) (*Response, error) {
-	switch {
-	case r.allow == "":
-		return nil, ErrNotFound
-	case r.method == "OPTIONS":
-		resp := NewResponse(204)
-		resp.Header.Add("Allow", r.allow)
-		return resp, nil
-	}
-	e := &HTTPError{Status: 405}
-	e.Header.Add("Allow", r.allow)
-	return nil, e
-}
-
-// dispatch routes r to its handler.
-func (a *App) dispatch(t *aio.Task, r *Request) (*Response, error) {
-	h, allow := a.m.lookup(r.method, r.rawPath, &r.ps)
-	if h == nil {
-		r.allow = allow
-		h = a.notFound
-	}
-	return h(t, r)
 }
 
 func isToken(s string) bool {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/aio-go/aio"
 	"github.com/aio-go/aio/internal/http1"
+	"github.com/aio-go/aio/internal/route"
 )
 
 // A Request is one HTTP request as its [Handler] sees it (aiohttp's
@@ -39,8 +40,8 @@ type Request struct {
 	target   string // views of the parser's buffer: never handed out
 	rawPath  string
 	rawQuery string
-	ps       params
-	allow    string // the Allow list when no handler matched
+	ps       route.Params
+	miss     missed // what the lookup said when no route matched
 
 	header    Header
 	hasHeader bool
@@ -54,7 +55,8 @@ type Request struct {
 
 // begin readies r for the request whose head the parser just returned.
 func (r *Request) begin(c *conn, head *http1.Request, start time.Time) {
-	body := r.body
+	body, ps := r.body, r.ps // keep their buffers
+	ps.Reset()
 	h := r.header
 	h.Reset()
 	var vals map[any]any
@@ -62,7 +64,7 @@ func (r *Request) begin(c *conn, head *http1.Request, start time.Time) {
 		clear(r.values)
 		vals = r.values
 	}
-	*r = Request{c: c, head: head, app: c.ls.cfg.app, header: h, values: vals, start: start, body: body}
+	*r = Request{c: c, head: head, app: c.ls.cfg.app, header: h, values: vals, start: start, body: body, ps: ps}
 	r.method = internMethod(head.Method)
 	r.target = view(head.Target)
 	r.rawPath, r.rawQuery = splitTarget(r.target)
@@ -165,8 +167,7 @@ func (r *Request) Query() url.Values {
 // Param returns the value of the path parameter name of the matched
 // route ("/hello/{name}"), percent-decoded; "" if there is none.
 func (r *Request) Param(name string) string {
-	v, _ := r.ps.get(name)
-	return strings.Clone(v)
+	return strings.Clone(r.ps.Get(name))
 }
 
 // Version returns the HTTP version's minor number: 1 for HTTP/1.1, 0 for

@@ -34,10 +34,11 @@ func serve(o serveOptions, stdout io.Writer, ctl *serveControl) error {
 	}
 	opts := []web.Option{web.Addr(o.addr), web.Loops(o.loops), web.ShutdownTimeout(shutdownGrace)}
 	if o.accessLog {
-		opts = append(opts, web.AccessLog(func(r *web.Request, resp *web.Response) {
-			fmt.Fprintf(out, "%s %q %d %d %s\n", r.RemoteAddr(), r.Method()+" "+r.Target(),
-				resp.StatusCode(), resp.BytesSent(), time.Since(r.Start()).Round(time.Microsecond))
-		}))
+		logger, err := web.NewAccessLogger(out, web.DefaultAccessLogFormat)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, web.AccessLog(logger.Log))
 	}
 	rn := web.NewRunner(app, opts...)
 	if err := rn.Start(); err != nil {

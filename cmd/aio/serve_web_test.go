@@ -85,7 +85,7 @@ func TestServeAccessLogAndStatic(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), `"GET /hello/log" 200 `) {
+	if !strings.Contains(out.String(), `"GET /hello/log HTTP/1.1" 200 `) {
 		t.Errorf("no access log line for /hello/log in %q", out.String())
 	}
 }

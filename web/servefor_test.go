@@ -1,0 +1,62 @@
+package web_test
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/aio-go/aio/web"
+)
+
+// serveFor serves app on one loop at a free port until the test ends and
+// returns its host:port.
+func serveFor(t *testing.T, app *web.App, opts ...web.Option) string {
+	t.Helper()
+	rn := web.NewRunner(app, append([]web.Option{web.Addr("127.0.0.1:0"), web.Loops(1)}, opts...)...)
+	if err := rn.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := rn.Shutdown(context.Background()); err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+	})
+	return rn.Addr().String()
+}
+
+// rawGet sends one request with the target exactly as given (no client
+// cleans it) and returns the response with its body read.
+func rawGet(t *testing.T, addr, target string, header ...string) (*http.Response, string) {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	req := "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+	for _, h := range header {
+		req += h + "\r\n"
+	}
+	if _, err := c.Write([]byte(req + "\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("GET %s: %v", target, err)
+	}
+	defer resp.Body.Close()
+	var b []byte
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := resp.Body.Read(buf)
+		b = append(b, buf[:n]...)
+		if err != nil {
+			break
+		}
+	}
+	return resp, string(b)
+}
