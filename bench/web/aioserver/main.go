@@ -1,12 +1,9 @@
-//go:build aioweb
-
 // Command aioserver is the aio web server of bench/web: an App whose
 // GET / answers "Hello, World!" as text/plain.
 //
 //	aioserver [-addr 127.0.0.1:8080]
 //
-// It serves until killed; run.sh waits for the port to answer. The
-// build tag aioweb keeps it out of the build until package web exists.
+// It serves until killed; run.sh waits for the port to answer.
 package main
 
 import (
