@@ -72,21 +72,7 @@ var (
 // another process (the terminal's stdin) becomes non-blocking for it
 // too, as with asyncio.
 func ConnectReadPipe[P Protocol](l *Loop, factory func() P, f *os.File) (*ReadPipeTransport, P, error) {
-	var zero P
-	fd, err := adoptPipe(l, f)
-	if err != nil {
-		return nil, zero, err
-	}
-	p, err := callFactory(factory)
-	if err != nil {
-		unix.Close(fd)
-		return nil, zero, err
-	}
-	tr := newReadPipe(l, fd, p)
-	if err := tr.start(); err != nil {
-		return nil, zero, err
-	}
-	return tr, p, nil
+	return connectPipe(l, factory, f, newReadPipe)
 }
 
 // ConnectWritePipe wraps f, the write end of a pipe, a FIFO or a
@@ -97,19 +83,26 @@ func ConnectReadPipe[P Protocol](l *Loop, factory func() P, f *os.File) (*ReadPi
 // [WriteFlowProtocol]) and ConnectionLost. Call it from the loop's
 // goroutine; it does not suspend.
 func ConnectWritePipe[P Protocol](l *Loop, factory func() P, f *os.File) (*WritePipeTransport, P, error) {
-	var zero P
+	return connectPipe(l, factory, f, newWritePipe)
+}
+
+// connectPipe adopts f, makes the protocol and the transport, and calls
+// ConnectionMade.
+func connectPipe[P Protocol, T interface{ start() error }](l *Loop, factory func() P, f *os.File, wrap func(*Loop, int, Protocol) T) (T, P, error) {
+	var zt T
+	var zp P
 	fd, err := adoptPipe(l, f)
 	if err != nil {
-		return nil, zero, err
+		return zt, zp, err
 	}
 	p, err := callFactory(factory)
 	if err != nil {
 		unix.Close(fd)
-		return nil, zero, err
+		return zt, zp, err
 	}
-	tr := newWritePipe(l, fd, p)
+	tr := wrap(l, fd, p)
 	if err := tr.start(); err != nil {
-		return nil, zero, err
+		return zt, zp, err
 	}
 	return tr, p, nil
 }
@@ -155,9 +148,7 @@ func adoptPipe(l *Loop, f *os.File) (int, error) {
 // newReadPipe wraps fd, a non-blocking read end the transport now owns.
 func newReadPipe(l *Loop, fd int, p Protocol) *ReadPipeTransport {
 	t := &ReadPipeTransport{}
-	t.setProtocol(p)
-	t.fdTransport.init(l, fd, t)
-	t.flags |= fPipe
+	t.initPipe(l, fd, p, t)
 	return t
 }
 
@@ -167,10 +158,18 @@ func newReadPipe(l *Loop, fd int, p Protocol) *ReadPipeTransport {
 // readers.
 func newWritePipe(l *Loop, fd int, p Protocol) *WritePipeTransport {
 	t := &WritePipeTransport{}
-	t.setProtocol(p)
-	t.fdTransport.init(l, fd, t)
-	t.flags |= fPipe
+	t.initPipe(l, fd, p, t)
 	return t
+}
+
+// initPipe sets up the fdStream of pipe transport outer.
+func (t *fdStream) initPipe(l *Loop, fd int, p Protocol, outer interface {
+	transportOps
+	fdHandler
+}) {
+	t.setProtocol(p)
+	t.fdTransport.init(l, fd, outer)
+	t.flags |= fPipe
 }
 
 // streamWrite is the write syscall of an fdStream: send with
@@ -195,14 +194,7 @@ func (t *fdStream) pipeExtraInfo(name string) any {
 
 // pipeString describes a pipe transport.
 func (t *fdStream) pipeString(kind string) string {
-	state := "open"
-	switch {
-	case t.flags&fLost != 0:
-		state = "closed"
-	case t.flags&fClosing != 0:
-		state = "closing"
-	}
-	return fmt.Sprintf("<%s fd=%d %s>", kind, t.pfd.fd, state)
+	return fmt.Sprintf("<%s fd=%d %s>", kind, t.pfd.fd, t.state())
 }
 
 // ExtraInfo returns the fd for "pipe" and "fd", nil for other names.

@@ -442,12 +442,7 @@ func (p *Process) feedStdin(t *Task, input []byte) error {
 // child has been reaped it returns [os.ErrProcessDone] (asyncio does
 // nothing then); on Linux a pidfd makes sure the signal never reaches
 // another process that got the same pid.
-func (p *Process) SendSignal(sig os.Signal) error {
-	if p.exited.IsSet() {
-		return os.ErrProcessDone
-	}
-	return p.proc.Signal(sig)
-}
+func (p *Process) SendSignal(sig os.Signal) error { return p.proc.Signal(sig) }
 
 // Terminate sends SIGTERM to the child (asyncio's terminate), as
 // SendSignal.

@@ -222,14 +222,7 @@ func (t *SocketTransport) ExtraInfo(name string) any {
 
 // String describes the transport.
 func (t *SocketTransport) String() string {
-	state := "open"
-	switch {
-	case t.flags&fLost != 0:
-		state = "closed"
-	case t.flags&fClosing != 0:
-		state = "closing"
-	}
-	return fmt.Sprintf("<SocketTransport fd=%d %s>", t.pfd.fd, state)
+	return fmt.Sprintf("<SocketTransport fd=%d %s>", t.pfd.fd, t.state())
 }
 
 // IsReading reports whether the transport receives data: not paused, not

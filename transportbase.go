@@ -80,6 +80,17 @@ func (b *transportBase) start() (err error) {
 	return nil
 }
 
+// state names the transport's state for String: open, closing, closed.
+func (b *transportBase) state() string {
+	switch {
+	case b.flags&fLost != 0:
+		return "closed"
+	case b.flags&fClosing != 0:
+		return "closing"
+	}
+	return "open"
+}
+
 // Loop returns the loop the transport belongs to.
 func (b *transportBase) Loop() *Loop { return b.loop }
 
