@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -369,7 +370,7 @@ func (p *Process) Communicate(t *Task, input []byte) (stdout, stderr []byte, err
 	}
 	for _, r := range [2]*StreamReader{p.Stdout, p.Stderr} {
 		if r != nil {
-			futs = append(futs, Spawn(t, r.ReadAll))
+			futs = append(futs, Spawn(t, r.readToEnd))
 		}
 	}
 	res, err := Gather(t, futs...)
@@ -412,9 +413,41 @@ func (p *Process) stopCommunicating(t *Task, futs []*Future[[]byte]) {
 	})
 }
 
-// stdinChunk is the most Communicate writes to stdin before a Drain, so
-// that its input never needs a write buffer of its own size.
-const stdinChunk = 256 << 10
+// readToEnd is ReadAll for Communicate, which expects a whole output
+// of any size: the buffer grows by doubling ahead of the data (append's
+// growth past 256 elements is 1.25x, which for 100 MiB copied the output
+// six times over), and is handed over at the end without the copy that
+// ReadAll makes. Cancellation is ReadAll's: the bytes stay buffered.
+func (r *StreamReader) readToEnd(t *Task) ([]byte, error) {
+	for {
+		if r.err != nil {
+			return nil, r.err
+		}
+		if r.eof {
+			out := r.buf[r.off:]
+			r.buf, r.off = nil, 0
+			if out == nil {
+				out = []byte{}
+			}
+			return out, nil
+		}
+		if cap(r.buf)-len(r.buf) < readToEndMin {
+			r.buf = slices.Grow(r.buf, max(cap(r.buf), readToEndMin)) // doubles
+		}
+		if err := r.waitForData(t, "ReadAll"); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// readToEndMin is the least room readToEnd makes for what comes: the
+// reads of one loop pass.
+const readToEndMin = readBudget * 64 << 10
+
+// stdinChunk is the size of Communicate's writes to stdin: a write
+// buffer's chunk, so that what the pipe does not take at once is kept
+// in pooled chunks rather than copied into one of its own.
+const stdinChunk = wchunkSize
 
 // feedStdin writes input in chunks, draining after each, then closes
 // stdin. A broken pipe ends it quietly: the child does not want more.
