@@ -115,11 +115,7 @@ func CreateSubprocessExec(t *Task, name string, args []string, opts ...ProcOptio
 // quoting what comes from outside is the caller's job. Otherwise it is
 // [CreateSubprocessExec].
 func CreateSubprocessShell(t *Task, cmd string, opts ...ProcOption) (*Process, error) {
-	var c procConfig
-	for _, o := range opts {
-		o(&c)
-	}
-	return startProcess(t.Loop(), "/bin/sh", []string{"-c", cmd}, &c)
+	return CreateSubprocessExec(t, "/bin/sh", []string{"-c", cmd}, opts...)
 }
 
 // Process is a child process started by [CreateSubprocessExec] or
@@ -151,7 +147,6 @@ type Process struct {
 	proc   *os.Process
 	code   int
 	exited Event // set when the child has been reaped
-	pipes  [3]*streamProtocol
 }
 
 // startProcess makes the child's stdio, starts it, and hands the
@@ -168,21 +163,21 @@ func startProcess(l *Loop, name string, args []string, c *procConfig) (*Process,
 		}
 		path = p
 	}
-	var io stdioSet
-	defer io.closeChild()
-	if err := io.make(c); err != nil {
-		io.closeParent()
+	var std stdioSet
+	defer std.closeChild()
+	if err := std.make(c); err != nil {
+		std.closeParent()
 		return nil, err
 	}
 	pidfd := -1
-	attr := &os.ProcAttr{Dir: c.dir, Env: c.env, Files: io.child[:], Sys: watchAttr(&pidfd, c.noPidfd)}
+	attr := &os.ProcAttr{Dir: c.dir, Env: c.env, Files: std.child[:], Sys: watchAttr(&pidfd, c.noPidfd)}
 	proc, err := os.StartProcess(path, append([]string{name}, args...), attr)
 	if err != nil {
-		io.closeParent()
+		std.closeParent()
 		return nil, err
 	}
 	p := &Process{Pid: proc.Pid, loop: l, proc: proc}
-	p.connect(l, &io, c.limit)
+	p.connect(l, &std, c.limit)
 	p.watch(pidfd)
 	return p, nil
 }
@@ -285,7 +280,6 @@ func (p *Process) connect(l *Loop, s *stdioSet, limit int) {
 		}
 		sp := newStreamProtocol(nil)
 		sp.r.SetLimit(limit)
-		p.pipes[i] = sp
 		if i == 0 {
 			newWritePipe(l, fd, sp).start()
 			p.Stdin = &sp.w
