@@ -68,6 +68,10 @@ var (
 // ConnectionMade has run when ConnectReadPipe returns. Call it from the
 // loop's goroutine; it does not suspend.
 //
+// A character device that cannot be polled (/dev/null) is accepted, and
+// its transport is lost at once with the poller's error (EPERM), which
+// ConnectionLost receives (asyncio reports it to the exception handler).
+//
 // O_NONBLOCK belongs to the open file, not to the fd: a pipe shared with
 // another process (the terminal's stdin) becomes non-blocking for it
 // too, as with asyncio.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -500,6 +501,57 @@ func TestSubprocessStdinBrokenPipe(t *testing.T) {
 			return err
 		}
 		_, _, err = p.Communicate(tk, make([]byte, 4<<20))
+		return err
+	})
+}
+
+// TestSubprocessInheritsOnlyStdio: a child sees fds 0, 1 and 2 and
+// nothing else of the parent's, even while the loop holds other
+// processes' pipes, its pidfds and its epoll fd. (Fds the test process
+// itself inherited without close-on-exec pass to every child, as with
+// os/exec: they are allowed.)
+func TestSubprocessInheritsOnlyStdio(t *testing.T) {
+	inherited := map[string]bool{"0": true, "1": true, "2": true}
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip(err)
+	}
+	for _, e := range ents {
+		info, err := os.ReadFile("/proc/self/fdinfo/" + e.Name())
+		var flags int64
+		for _, line := range strings.Split(string(info), "\n") {
+			if v, ok := strings.CutPrefix(line, "flags:"); ok {
+				flags, _ = strconv.ParseInt(strings.TrimSpace(v), 8, 64)
+			}
+		}
+		if err == nil && flags&syscall.O_CLOEXEC == 0 {
+			inherited[e.Name()] = true
+		}
+	}
+	runProc(t, func(tk *aio.Task) error {
+		other, err := aio.CreateSubprocessExec(tk, "cat", nil, aio.ProcStdin(aio.Pipe), aio.ProcStdout(aio.Pipe), aio.ProcStderr(aio.Pipe))
+		if err != nil {
+			return err
+		}
+		// ls opens the directory itself: one fd above 2 is its own.
+		p, err := aio.CreateSubprocessExec(tk, "ls", []string{"/proc/self/fd"}, aio.ProcStdout(aio.Pipe))
+		if err != nil {
+			return err
+		}
+		out, _, err := p.Communicate(tk, nil)
+		if err != nil {
+			return err
+		}
+		var extra []string
+		for _, fd := range strings.Fields(string(out)) {
+			if !inherited[fd] {
+				extra = append(extra, fd)
+			}
+		}
+		if len(extra) != 1 {
+			t.Errorf("the child has fds %q beyond the inherited %v; want only ls's own", extra, inherited)
+		}
+		_, _, err = other.Communicate(tk, nil)
 		return err
 	})
 }
