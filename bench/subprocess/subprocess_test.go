@@ -21,9 +21,8 @@ import (
 
 const size = 100 << 20
 
-var input = bytes.Repeat([]byte("0123456789abcdef"), size/16)
-
 func BenchmarkCommunicate(b *testing.B) {
+	input := bytes.Repeat([]byte("0123456789abcdef"), size/16)
 	b.Run("impl=aio", func(b *testing.B) {
 		l, err := aio.NewLoop(aio.NoSignalHandlers())
 		if err != nil {
