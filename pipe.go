@@ -64,9 +64,12 @@ var (
 // device, in a transport with a protocol from factory (asyncio's
 // loop.connect_read_pipe). The transport takes f over: it keeps a
 // non-blocking duplicate of f's fd, closes f, and closes the duplicate
-// when it closes. On an error f is left as it was, open. The protocol's
-// ConnectionMade has run when ConnectReadPipe returns. Call it from the
-// loop's goroutine; it does not suspend.
+// when it closes. If f cannot be taken ([ErrNotPipe], [ErrLoopClosed], a
+// failing Stat or dup) it is left open and the error returned; after
+// that, an error (a factory that fails, a ConnectionMade that panics)
+// leaves it closed. The protocol's ConnectionMade has run when
+// ConnectReadPipe returns. Call it from the loop's goroutine; it does
+// not suspend.
 //
 // A character device that cannot be polled (/dev/null) is accepted, and
 // its transport is lost at once with the poller's error (EPERM), which

@@ -231,8 +231,8 @@ func callProtocol(l *Loop, msg string, fn func()) {
 }
 
 // fdTransport is a transportBase over an fd it owns and registers with
-// the loop's poller: the base of socket transports, and of pipe and
-// subprocess transports.
+// the loop's poller: the base of fdStream (socket and pipe transports)
+// and of the datagram transport.
 type fdTransport struct {
 	transportBase
 	pfd pollFD
