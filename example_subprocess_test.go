@@ -32,7 +32,7 @@ func ExampleCreateSubprocessExec() {
 }
 
 // A shell command with its errors sent to its standard output
-// (stderr=asyncio.subprocess.STDOUT).
+// (stderr=asyncio.subprocess.STDOUT), read line by line as it runs.
 func ExampleCreateSubprocessShell() {
 	err := aio.Run(func(t *aio.Task) error {
 		p, err := aio.CreateSubprocessShell(t, "echo out; echo err >&2; exit 3",
@@ -40,18 +40,23 @@ func ExampleCreateSubprocessShell() {
 		if err != nil {
 			return err
 		}
-		out, _, err := p.Communicate(t, nil)
-		if err != nil {
-			return err
+		for line, err := range p.Stdout.Lines(t) {
+			if err != nil {
+				return err
+			}
+			fmt.Printf("line %q\n", line)
 		}
-		code, _ := p.ReturnCode()
-		fmt.Printf("%q, exit code %d\n", out, code)
-		return nil
+		code, err := p.Wait(t)
+		fmt.Println("exit code", code)
+		return err
 	})
 	if err != nil {
 		fmt.Println(err)
 	}
-	// Output: "out\nerr\n", exit code 3
+	// Output:
+	// line "out\n"
+	// line "err\n"
+	// exit code 3
 }
 
 // Feed a filter and read its output; Communicate writes and reads at once,
