@@ -22,7 +22,7 @@ func (s *ioState) uncork() {
 // uncork at the end of the dispatch: every connection's writes of one
 // dispatch go out as one send each, together. The buffer is not
 // registered for writability, since uncork sends it in the same pass.
-func (t *SocketTransport) corkWrite(p []byte) {
+func (t *fdStream) corkWrite(p []byte) {
 	if t.flags&fCorked == 0 {
 		t.flags |= fCorked
 		t.loop.io.corked = append(t.loop.io.corked, t)
@@ -32,7 +32,7 @@ func (t *SocketTransport) corkWrite(p []byte) {
 
 // uncork sends what corkWrite held, as the kernel takes it; the rest
 // waits for writability like any refused write.
-func (t *SocketTransport) uncork() {
+func (t *fdStream) uncork() {
 	t.flags &^= fCorked
 	if t.flags&fLost != 0 || t.wb.size == 0 {
 		return

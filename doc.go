@@ -86,7 +86,10 @@
 // ([OpenConnection], [StartServer]) give a task a [StreamReader] and a
 // [StreamWriter] to read lines and exact sizes and to wait for the
 // write buffer to drain. Files ([Open], [File]) run blocking file calls
-// on the executor. Package aiotest tests any of them on the virtual clock.
+// on the executor. Subprocesses ([CreateSubprocessExec]) talk through
+// streams on pipe transports, which [ConnectReadPipe] and
+// [ConnectWritePipe] make for any pipe. Package aiotest tests any of
+// them on the virtual clock.
 //
 // # Time
 //

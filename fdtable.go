@@ -37,7 +37,7 @@ type ioState struct {
 	// While the loop dispatches IO readiness, small stream writes wait
 	// in their transports (corkWrite) and go out when it ends (uncork).
 	dispatching bool
-	corked      []*SocketTransport
+	corked      []*fdStream
 
 	// noSendfile makes SendFile use its read-and-write fallback; tests
 	// set it to reach that path on Linux.

@@ -103,7 +103,7 @@ func (t *SocketTransport) waitWritable(task *Task) error {
 }
 
 // wakeSendFile resumes a SendFile waiting in waitWritable.
-func (t *SocketTransport) wakeSendFile() {
+func (t *fdStream) wakeSendFile() {
 	if t.extra != nil && t.extra.sendWake != nil && !t.extra.sendWake.Done() {
 		t.extra.sendWake.SetResult(struct{}{})
 	}

@@ -71,9 +71,12 @@ func sysRead(fd int, p []byte) (int, error) {
 	return n, nil
 }
 
+// sysWrite writes p to a pipe: the same write(2) as sysSend.
+func sysWrite(fd int, p []byte) (int, error) { return sysSend(fd, p) }
+
 // sysWritev writes bufs one after the other until the kernel takes less
-// than a whole buffer.
-func sysWritev(fd int, bufs [][]byte, _ *[]unix.Iovec) (int, error) {
+// than a whole buffer; sockets and pipes take the same write(2).
+func sysWritev(fd int, bufs [][]byte, _ *[]unix.Iovec, _ bool) (int, error) {
 	total := 0
 	for _, b := range bufs {
 		if len(b) == 0 {

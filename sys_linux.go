@@ -75,9 +75,24 @@ func sysRead(fd int, p []byte) (int, error) {
 	return int(r), nil
 }
 
-// sysWritev writes bufs with one sendmsg, using iov as scratch so that
-// it does not allocate. It returns how many bytes the kernel took.
-func sysWritev(fd int, bufs [][]byte, iov *[]unix.Iovec) (int, error) {
+// sysWrite writes p to fd (a pipe: send refuses what is not a socket).
+// It returns 0, never -1, with an error, which is a bare Errno.
+func sysWrite(fd int, p []byte) (int, error) {
+	var ptr unsafe.Pointer
+	if len(p) > 0 {
+		ptr = unsafe.Pointer(&p[0])
+	}
+	r, _, e := unix.RawSyscall(unix.SYS_WRITE, uintptr(fd), uintptr(ptr), uintptr(len(p)))
+	if e != 0 {
+		return 0, e
+	}
+	return int(r), nil
+}
+
+// sysWritev writes bufs with one sendmsg (one writev on a pipe), using
+// iov as scratch so that it does not allocate. It returns how many bytes
+// the kernel took.
+func sysWritev(fd int, bufs [][]byte, iov *[]unix.Iovec, pipe bool) (int, error) {
 	v := (*iov)[:0]
 	for _, b := range bufs {
 		if len(b) == 0 {
@@ -93,10 +108,16 @@ func sysWritev(fd int, bufs [][]byte, iov *[]unix.Iovec) (int, error) {
 	if len(v) == 0 {
 		return 0, nil
 	}
-	var msg unix.Msghdr
-	msg.Iov = &v[0]
-	msg.SetIovlen(len(v))
-	r, _, e := unix.RawSyscall(unix.SYS_SENDMSG, uintptr(fd), uintptr(unsafe.Pointer(&msg)), msgNoSignal)
+	var r uintptr
+	var e unix.Errno
+	if pipe {
+		r, _, e = unix.RawSyscall(unix.SYS_WRITEV, uintptr(fd), uintptr(unsafe.Pointer(&v[0])), uintptr(len(v)))
+	} else {
+		var msg unix.Msghdr
+		msg.Iov = &v[0]
+		msg.SetIovlen(len(v))
+		r, _, e = unix.RawSyscall(unix.SYS_SENDMSG, uintptr(fd), uintptr(unsafe.Pointer(&msg)), msgNoSignal)
+	}
 	clear(v) // keep no reference to the caller's buffers
 	if e != 0 {
 		return 0, e

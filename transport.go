@@ -133,17 +133,28 @@ type Transport interface {
 //
 // Its methods are called from the loop's goroutine.
 type SocketTransport struct {
-	fdTransport
+	fdStream
 	family uint8
 
-	proto  Protocol
-	bproto BufferedProtocol // proto, when it is a BufferedProtocol
 	server *Server
 	prev   *SocketTransport // the server's list of connections
 	next   *SocketTransport
+}
 
-	wb    writeBuffer
-	extra *transportExtra
+// fdStream is a byte stream over an fd the transport owns: the read path
+// (into the loop's buffer or a BufferedProtocol's own) and the write path
+// (straight to the fd, only what the kernel refuses kept in a
+// writeBuffer, with flow control and write gathering). SocketTransport
+// and the pipe transports (pipe.go) embed it; the flag fPipe marks a
+// pipe, which differs in the write syscalls (write and writev, not
+// send and sendmsg), in its end of file (a read pipe closes, whatever
+// EOFReceived says) and in WriteEOF (a write pipe closes).
+type fdStream struct {
+	fdTransport
+	proto  Protocol
+	bproto BufferedProtocol // proto, when it is a BufferedProtocol
+	wb     writeBuffer
+	extra  *transportExtra
 }
 
 // transportExtra holds what few transports need.
@@ -164,16 +175,16 @@ func newSocketTransport(l *Loop, fd, family int, p Protocol, s *Server) *SocketT
 	return t
 }
 
-func (t *SocketTransport) setProtocol(p Protocol) {
+func (t *fdStream) setProtocol(p Protocol) {
 	t.proto = p
 	t.bproto, _ = p.(BufferedProtocol)
 }
 
 // Protocol returns the transport's protocol.
-func (t *SocketTransport) Protocol() Protocol { return t.proto }
+func (t *fdStream) Protocol() Protocol { return t.proto }
 
 // SetProtocol switches the transport's protocol (asyncio's set_protocol).
-func (t *SocketTransport) SetProtocol(p Protocol) { t.setProtocol(p) }
+func (t *fdStream) SetProtocol(p Protocol) { t.setProtocol(p) }
 
 // LocalAddr returns the socket's address (asyncio's "sockname"): a
 // *[net.TCPAddr] or *[net.UnixAddr]. It is looked up on first use and cached;
@@ -196,7 +207,7 @@ func (t *SocketTransport) RemoteAddr() net.Addr {
 	return x.raddr
 }
 
-func (t *SocketTransport) ext() *transportExtra {
+func (t *fdStream) ext() *transportExtra {
 	if t.extra == nil {
 		t.extra = &transportExtra{}
 	}
@@ -211,25 +222,18 @@ func (t *SocketTransport) ExtraInfo(name string) any {
 
 // String describes the transport.
 func (t *SocketTransport) String() string {
-	state := "open"
-	switch {
-	case t.flags&fLost != 0:
-		state = "closed"
-	case t.flags&fClosing != 0:
-		state = "closing"
-	}
-	return fmt.Sprintf("<SocketTransport fd=%d %s>", t.pfd.fd, state)
+	return fmt.Sprintf("<SocketTransport fd=%d %s>", t.pfd.fd, t.state())
 }
 
 // IsReading reports whether the transport receives data: not paused, not
 // closing.
-func (t *SocketTransport) IsReading() bool { return t.flags&(fReading|fClosing) == fReading }
+func (t *fdStream) IsReading() bool { return t.flags&(fReading|fClosing) == fReading }
 
 // PauseReading stops DataReceived calls until ResumeReading, from the
 // next read on: a protocol that pauses in DataReceived gets no more data
 // in that pass. The kernel's buffer then fills and the peer's writes
 // slow down. It does nothing on a closing or paused transport.
-func (t *SocketTransport) PauseReading() {
+func (t *fdStream) PauseReading() {
 	if t.flags&(fReading|fClosing) != fReading {
 		return
 	}
@@ -238,7 +242,7 @@ func (t *SocketTransport) PauseReading() {
 }
 
 // ResumeReading undoes PauseReading.
-func (t *SocketTransport) ResumeReading() {
+func (t *fdStream) ResumeReading() {
 	if t.flags&(fReading|fClosing) != 0 {
 		return
 	}
@@ -247,13 +251,13 @@ func (t *SocketTransport) ResumeReading() {
 }
 
 // WriteBufferSize returns the number of bytes buffered, not yet sent.
-func (t *SocketTransport) WriteBufferSize() int { return t.wb.size }
+func (t *fdStream) WriteBufferSize() int { return t.wb.size }
 
 // CanWriteEOF reports true: sockets support half-close.
 func (t *SocketTransport) CanWriteEOF() bool { return true }
 
 // writeRefused is the error of a write the transport's state forbids.
-func (t *SocketTransport) writeRefused() error {
+func (t *fdStream) writeRefused() error {
 	switch {
 	case t.extra != nil && t.extra.werr != nil:
 		return t.extra.werr
@@ -269,7 +273,7 @@ func (t *SocketTransport) writeRefused() error {
 // would pass the buffer's hard limit: nothing of it is sent, and no
 // later write can be, so the peer receives a prefix of the stream with
 // no gap.
-func (t *SocketTransport) bufferFull(n int) error {
+func (t *fdStream) bufferFull(n int) error {
 	err := fmt.Errorf("%w: a write of %d bytes to a buffer holding %d (limit %d): connection aborted",
 		ErrWriteBufferFull, n, t.wb.size, t.limit)
 	t.ext().werr = err
@@ -279,7 +283,7 @@ func (t *SocketTransport) bufferFull(n int) error {
 
 // Write sends p straight to the socket and buffers only what the kernel
 // refuses (see [WriteTransport.Write]).
-func (t *SocketTransport) Write(p []byte) error {
+func (t *fdStream) Write(p []byte) error {
 	if t.flags&(fClosing|fWriteEOF|fSendFile) != 0 {
 		return t.writeRefused()
 	}
@@ -296,7 +300,7 @@ func (t *SocketTransport) Write(p []byte) error {
 		}
 		var n int
 		err := ignoringEINTR(func() (err error) {
-			n, err = sysSend(t.pfd.fd, p)
+			n, err = streamWrite(t.pfd.fd, t.flags&fPipe != 0, p)
 			return err
 		})
 		if err != nil && err != unix.EAGAIN {
@@ -313,7 +317,7 @@ func (t *SocketTransport) Write(p []byte) error {
 
 // Writelines sends bufs in order, with one writev when nothing is
 // buffered (see [WriteTransport.Writelines]).
-func (t *SocketTransport) Writelines(bufs [][]byte) error {
+func (t *fdStream) Writelines(bufs [][]byte) error {
 	if t.flags&(fClosing|fWriteEOF|fSendFile) != 0 {
 		return t.writeRefused()
 	}
@@ -337,7 +341,7 @@ func (t *SocketTransport) Writelines(bufs [][]byte) error {
 		}
 		var n int
 		err := ignoringEINTR(func() (err error) {
-			n, err = sysWritev(t.pfd.fd, bufs, &t.loop.io.iov)
+			n, err = sysWritev(t.pfd.fd, bufs, &t.loop.io.iov, t.flags&fPipe != 0)
 			return err
 		})
 		if err != nil && err != unix.EAGAIN {
@@ -362,7 +366,7 @@ func (t *SocketTransport) Writelines(bufs [][]byte) error {
 }
 
 // buffer keeps the part of a write the kernel refused.
-func (t *SocketTransport) buffer(p []byte) {
+func (t *fdStream) buffer(p []byte) {
 	wasEmpty := t.wb.size == 0
 	t.wb.add(p, &t.loop.io)
 	t.buffered(wasEmpty)
@@ -370,7 +374,7 @@ func (t *SocketTransport) buffer(p []byte) {
 
 // buffered waits for writability once the buffer stops being empty, and
 // pauses the protocol above the high-water mark.
-func (t *SocketTransport) buffered(wasEmpty bool) {
+func (t *fdStream) buffered(wasEmpty bool) {
 	if wasEmpty {
 		t.update()
 	}
@@ -378,7 +382,7 @@ func (t *SocketTransport) buffered(wasEmpty bool) {
 }
 
 // writeFailed closes the transport after a write error and returns it.
-func (t *SocketTransport) writeFailed(errno error) error {
+func (t *fdStream) writeFailed(errno error) error {
 	err := os.NewSyscallError("write", errno)
 	t.forceClose(err)
 	return err
@@ -387,7 +391,7 @@ func (t *SocketTransport) writeFailed(errno error) error {
 // WriteEOF half-closes the connection once the buffer is sent (see
 // [WriteTransport.WriteEOF]). It returns [ErrTransportClosed] on a closing
 // transport; a second call does nothing.
-func (t *SocketTransport) WriteEOF() error {
+func (t *fdStream) WriteEOF() error {
 	if t.flags&(fClosing|fSendFile) != 0 {
 		return t.writeRefused()
 	}
@@ -401,7 +405,7 @@ func (t *SocketTransport) WriteEOF() error {
 	return nil
 }
 
-func (t *SocketTransport) shutdownWrite() error {
+func (t *fdStream) shutdownWrite() error {
 	t.flags |= fShutdown
 	if err := unix.Shutdown(t.pfd.fd, unix.SHUT_WR); err != nil {
 		e := os.NewSyscallError("shutdown", err)
@@ -413,11 +417,11 @@ func (t *SocketTransport) shutdownWrite() error {
 
 // Abort closes the transport at once, dropping what is buffered; then
 // ConnectionLost(nil) is called.
-func (t *SocketTransport) Abort() {
+func (t *fdStream) Abort() {
 	if t.flags&fCorked != 0 && t.flags&fLost == 0 {
 		// Written before the abort: send what the kernel takes now, as
 		// a write that had not been held back would have been.
-		t.wb.send(t.pfd.fd, &t.loop.io)
+		t.wb.send(t.pfd.fd, t.flags&fPipe != 0, &t.loop.io)
 	}
 	t.forceClose(nil)
 }
@@ -433,15 +437,15 @@ func (t *SocketTransport) lost(err error) {
 	t.loop.protocolLost(t.proto.ConnectionLost, err)
 }
 
-func (t *SocketTransport) release() {
+func (t *fdStream) release() {
 	t.pfd.close()
 	t.wb.drop(&t.loop.io)
 	t.wakeSendFile()
 }
 
-func (t *SocketTransport) update()         { t.setWant(t.want()) }
-func (t *SocketTransport) bufferSize() int { return t.wb.size }
-func (t *SocketTransport) protocol() any   { return t.proto }
+func (t *fdStream) update()         { t.setWant(t.want()) }
+func (t *fdStream) bufferSize() int { return t.wb.size }
+func (t *fdStream) protocol() any   { return t.proto }
 
 func (t *SocketTransport) detach() {
 	if s := t.server; s != nil {
@@ -452,7 +456,7 @@ func (t *SocketTransport) detach() {
 
 // want returns the readiness the transport needs now: readable while
 // reading, writable while bytes wait or SendFile sends.
-func (t *SocketTransport) want() poll.Event {
+func (t *fdStream) want() poll.Event {
 	var e poll.Event
 	if t.flags&(fReading|fEOF|fClosing) == fReading {
 		e |= poll.Readable
@@ -481,7 +485,7 @@ func (t *SocketTransport) ready(ev poll.Event) {
 // readReady reads up to the read budget and hands the bytes to the
 // protocol: from the loop's read buffer, or, for a BufferedProtocol,
 // straight into the protocol's own buffer.
-func (t *SocketTransport) readReady() {
+func (t *fdStream) readReady() {
 	for range readBudget {
 		buf := t.readInto()
 		var n int
@@ -511,7 +515,7 @@ func (t *SocketTransport) readReady() {
 }
 
 // readInto returns the buffer for the next read.
-func (t *SocketTransport) readInto() []byte {
+func (t *fdStream) readInto() []byte {
 	if t.bproto == nil {
 		return t.loop.readBuffer()
 	}
@@ -522,9 +526,10 @@ func (t *SocketTransport) readInto() []byte {
 	return buf
 }
 
-// eofReceived handles the peer's end of file: the protocol may keep the
-// connection open for writing, or it is closed.
-func (t *SocketTransport) eofReceived() {
+// eofReceived handles the peer's end of file: the protocol may keep a
+// socket open for writing, or it is closed. A pipe, which has nothing to
+// write on, always closes (asyncio's read pipe does the same).
+func (t *fdStream) eofReceived() {
 	t.flags |= fEOF
 	keep := false
 	if r, ok := t.proto.(EOFReceiver); ok {
@@ -533,7 +538,7 @@ func (t *SocketTransport) eofReceived() {
 	if t.flags&fLost != 0 {
 		return
 	}
-	if keep {
+	if keep && t.flags&fPipe == 0 {
 		t.update()
 	} else {
 		t.Close()
@@ -544,9 +549,9 @@ func (t *SocketTransport) eofReceived() {
 // writability. Once the buffer is empty the transport stops waiting for
 // writability, resumes the protocol, and goes on with what waited for
 // the buffer: SendFile, a pending Close or WriteEOF.
-func (t *SocketTransport) flush() {
+func (t *fdStream) flush() {
 	for t.wb.size > 0 {
-		n, offered, err := t.wb.send(t.pfd.fd, &t.loop.io)
+		n, offered, err := t.wb.send(t.pfd.fd, t.flags&fPipe != 0, &t.loop.io)
 		if err != nil && err != unix.EAGAIN {
 			t.forceClose(os.NewSyscallError("write", err))
 			return

@@ -18,6 +18,7 @@ const (
 	fWritePaused                    // PauseWriting called on the protocol
 	fCorked                         // holds writes made during the IO dispatch (corkWrite)
 	fSendFile                       // SendFile is sending: writes are refused
+	fPipe                           // the fd is a pipe, not a socket (fdStream)
 )
 
 const (
@@ -77,6 +78,17 @@ func (b *transportBase) start() (err error) {
 	b.ops.made()
 	b.ops.update()
 	return nil
+}
+
+// state names the transport's state for String: open, closing, closed.
+func (b *transportBase) state() string {
+	switch {
+	case b.flags&fLost != 0:
+		return "closed"
+	case b.flags&fClosing != 0:
+		return "closing"
+	}
+	return "open"
 }
 
 // Loop returns the loop the transport belongs to.
@@ -219,8 +231,8 @@ func callProtocol(l *Loop, msg string, fn func()) {
 }
 
 // fdTransport is a transportBase over an fd it owns and registers with
-// the loop's poller: the base of socket transports, and of pipe and
-// subprocess transports.
+// the loop's poller: the base of fdStream (socket and pipe transports)
+// and of the datagram transport.
 type fdTransport struct {
 	transportBase
 	pfd pollFD

@@ -68,16 +68,16 @@ func (b *writeBuffer) push(c []byte) {
 	b.chunks = append(b.chunks, c)
 }
 
-// send makes one send of the buffered bytes to fd: send(2) for one
-// chunk, one writev of up to maxIov chunks otherwise. It returns the
-// bytes the kernel took and how many were offered. It does not consume
-// them.
-func (b *writeBuffer) send(fd int, io *ioState) (n, offered int, err error) {
+// send makes one send of the buffered bytes to fd: send(2) (write(2) on
+// a pipe) for one chunk, one writev of up to maxIov chunks otherwise. It
+// returns the bytes the kernel took and how many were offered. It does
+// not consume them.
+func (b *writeBuffer) send(fd int, pipe bool, io *ioState) (n, offered int, err error) {
 	live := b.chunks[b.first:]
 	if len(live) == 1 {
 		p := live[0][b.head:]
 		err = ignoringEINTR(func() (err error) {
-			n, err = sysSend(fd, p)
+			n, err = streamWrite(fd, pipe, p)
 			return err
 		})
 		return n, len(p), err
@@ -91,7 +91,7 @@ func (b *writeBuffer) send(fd int, io *ioState) (n, offered int, err error) {
 		offered += len(p)
 	}
 	err = ignoringEINTR(func() (err error) {
-		n, err = sysWritev(fd, live, &io.iov)
+		n, err = sysWritev(fd, live, &io.iov, pipe)
 		return err
 	})
 	live[0] = c
