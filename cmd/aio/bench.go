@@ -83,7 +83,7 @@ func progressWriter(stdout, stderr io.Writer) io.Writer {
 	}
 	// A terminal answers the termios request; /dev/null, also a character
 	// device, does not.
-	if _, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS); err != nil {
+	if _, err := unix.IoctlGetTermios(int(f.Fd()), getTermios); err != nil {
 		return nil
 	}
 	return stderr
