@@ -78,14 +78,17 @@ const maxWriteChunk = 256 << 10
 //
 // # Under crypto/tls
 //
-// A [tls.Conn] over a Conn works, with one rule: its internal mutexes
-// are held across the suspensions of Read and Write, and a second task
-// locking one of them would block the loop's goroutine, not just the
-// task. So use a tls.Conn from one reading task and one writing task, as
-// a [bufio.Reader] would be; Close from another task is fine (crypto/tls
-// then skips the close_notify). [WithTLS] does not have this rule: the
-// TLS of [CreateConnection] and the stream functions never suspends
-// inside crypto/tls.
+// A [tls.Conn] over a Conn works, with one rule: crypto/tls holds its
+// mutexes across the suspensions of Read and Write (the handshake's
+// lock for the whole handshake, the input lock in Read, the output lock
+// in Write), and a second task locking one of them would block the
+// loop's goroutine, not just the task: the whole loop hangs. So finish
+// the handshake (tls.Conn.Handshake) before a second task uses the
+// tls.Conn, then read from one task and write from one task, as with a
+// [bufio.Reader]. Close from another task is fine (crypto/tls then skips
+// the close_notify). [WithTLS] has no such rule: the TLS of
+// [CreateConnection] and of the stream functions never suspends inside
+// crypto/tls.
 type Conn struct {
 	r    *StreamReader
 	w    *StreamWriter
