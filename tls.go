@@ -365,12 +365,14 @@ func (t *TLSTransport) ExtraInfo(name string) any {
 // closing.
 func (t *TLSTransport) IsReading() bool { return t.flags&(fReading|fClosing) == fReading }
 
-// PauseReading stops DataReceived calls until ResumeReading. The
-// socket's records are still buffered, up to twice the stream limit,
-// and then the socket's transport pauses too.
+// PauseReading stops DataReceived calls until ResumeReading, and
+// pauses the socket's transport: the kernel's buffer then fills and the
+// peer's writes slow down, as for a socket (and a peer's reset is seen
+// as one). Records already received stay buffered.
 func (t *TLSTransport) PauseReading() {
 	if t.flags&(fReading|fClosing) == fReading {
 		t.flags &^= fReading
+		t.raw.PauseReading()
 	}
 }
 
@@ -382,6 +384,7 @@ func (t *TLSTransport) ResumeReading() {
 		return
 	}
 	t.flags |= fReading
+	t.raw.ResumeReading()
 	if t.connected && !t.pumpSoon {
 		t.pumpSoon = true
 		t.loop.CallSoonNoHandle(func() {
