@@ -108,6 +108,9 @@ type Conn struct {
 	// is the transport's). Its Read waits only while handshaking is set
 	// (in the handshake's task); else it returns errWouldBlock.
 	layer, handshaking bool
+	// pending is, for a TLS layer, the socket's read that DataReceived
+	// is decrypting: Read takes from it after the reader's buffer.
+	pending []byte
 }
 
 // connWait is one side of a Conn: its deadline and the wait in
@@ -168,6 +171,11 @@ func (c *Conn) Read(p []byte) (int, error) {
 		if r.Buffered() > 0 {
 			n := copy(p, r.buf[r.off:])
 			r.discard(n)
+			return n, nil
+		}
+		if len(c.pending) > 0 {
+			n := copy(p, c.pending)
+			c.pending = c.pending[n:]
 			return n, nil
 		}
 		switch {

@@ -179,11 +179,46 @@ func (r *tlsRecords) ConnectionMade(raw Transport) {
 	CreateTask(t.loop, t.serveHandshake)
 }
 
+// DataReceived decrypts data straight from the socket's buffer when
+// nothing older waits and the transport reads; only a record left
+// incomplete (or what a pause holds back) is copied into the reader.
 func (r *tlsRecords) DataReceived(data []byte) {
-	r.streamProtocol.DataReceived(data)
-	if r.tt.connected {
-		r.tt.pump()
+	t := r.tt
+	plain := plainBuffer(t.loop.readBuffer(), data)
+	if len(plain) < minPlainBuffer || r.r.Buffered() > 0 || !t.connected || t.flags&(fReading|fEOF|fClosing) != fReading {
+		r.streamProtocol.DataReceived(data)
+		if t.connected {
+			t.pump()
+		}
+		return
 	}
+	t.nc.pending = data
+	t.pumpInto(plain)
+	if rest := t.nc.pending; len(rest) > 0 && t.flags&fLost == 0 {
+		r.r.FeedData(rest)
+	}
+	t.nc.pending = nil
+}
+
+// minPlainBuffer is the least room for plaintext worth decrypting into
+// (a record holds up to 16 KiB).
+const minPlainBuffer = 16 << 10
+
+// plainBuffer returns the part of the loop's read buffer rbuf that the
+// plaintext may go to while data is still being read by crypto/tls:
+// past data when data is the start of rbuf (a socket's read), all of
+// rbuf when data lies elsewhere, nothing when data lies inside rbuf
+// but not at its start.
+func plainBuffer(rbuf, data []byte) []byte {
+	switch {
+	case len(data) == 0:
+		return rbuf
+	case &data[0] == &rbuf[0]:
+		return rbuf[len(data):]
+	case cap(data) > 0 && &data[:cap(data)][cap(data)-1] == &rbuf[len(rbuf)-1]:
+		return nil
+	}
+	return rbuf
 }
 
 // EOFReceived keeps the socket open: the end of the TLS stream is
@@ -262,9 +297,11 @@ func (t *TLSTransport) connect(made bool) error {
 
 // pump decrypts what the socket has buffered and hands the plaintext to
 // the protocol, while it reads; it stops when a record is incomplete.
-func (t *TLSTransport) pump() {
+func (t *TLSTransport) pump() { t.pumpInto(t.loop.readBuffer()) }
+
+// pumpInto is pump with buf for the plaintext.
+func (t *TLSTransport) pumpInto(buf []byte) {
 	defer t.recoverPanic()
-	buf := t.loop.readBuffer()
 	for t.flags&(fReading|fEOF|fClosing) == fReading {
 		n, err := t.conn.Read(buf)
 		if n > 0 {
