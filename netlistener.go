@@ -26,7 +26,7 @@ type Listener struct {
 	queue  []*listenedStream // accepted by the loop, not yet by Accept
 	ready  Event             // set while the queue is not empty
 	closed bool
-	wait   connWait // Accept's wait, for Close to end it
+	accept *CancelScope // the wait of an Accept in progress, for Close to end it
 	seen   atomic.Uintptr
 }
 
@@ -89,8 +89,8 @@ func (ln *Listener) Accept() (net.Conn, error) {
 		}
 		ln.ready.Clear()
 		err := Scope(t, func(t *Task, s *CancelScope) error {
-			ln.wait.scope = s
-			defer func() { ln.wait.scope = nil }()
+			ln.accept = s
+			defer func() { ln.accept = nil }()
 			return ln.ready.Wait(t)
 		})
 		if err != nil {
@@ -119,8 +119,8 @@ func (ln *Listener) Close() error {
 		s.tr.Close()
 	}
 	ln.queue = nil
-	if ln.wait.scope != nil {
-		ln.wait.scope.Cancel()
+	if ln.accept != nil {
+		ln.accept.Cancel()
 	}
 	return ln.srv.Close()
 }
