@@ -1,3 +1,5 @@
+//go:build linux
+
 package aio_test
 
 import (
@@ -34,7 +36,7 @@ func TestStreamStartTLS(t *testing.T) {
 				serverErr = err
 				return nil
 			}
-			return tlsEcho(tk, r, w)
+			return echoLines(tk, r, w)
 		}, "tcp", "127.0.0.1:0")
 		if err != nil {
 			return err

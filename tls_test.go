@@ -1,9 +1,12 @@
+//go:build linux
+
 package aio_test
 
 import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -13,41 +16,34 @@ import (
 	"github.com/aio-go/aio/aiotest"
 )
 
-// mustPKI makes a testPKI or fails the test.
-func mustPKI(tb testing.TB, name string) *testPKI {
-	tb.Helper()
-	p, err := newPKI(name)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return p
-}
-
-// tlsEcho is a stream handler that echoes lines until the end.
-func tlsEcho(tk *aio.Task, r *aio.StreamReader, w *aio.StreamWriter) error {
-	defer w.Close()
-	for line, err := range r.Lines(tk) {
-		if err != nil {
-			return err
-		}
-		w.Write(line)
-		if err := w.Drain(tk); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // startTLSEcho starts a TLS line echo server on 127.0.0.1.
 func startTLSEcho(tk *aio.Task, cfg *tls.Config, opts ...aio.NetOption) (*aio.Server, error) {
-	return aio.StartServer(tk, tlsEcho, "tcp", "127.0.0.1:0", append([]aio.NetOption{aio.WithTLS(cfg)}, opts...)...)
+	return aio.StartServer(tk, echoLines, "tcp", "127.0.0.1:0", append([]aio.NetOption{aio.WithTLS(cfg)}, opts...)...)
 }
 
-// closeServer closes srv and its connections and waits for them.
+// closeServer closes srv and its connections and waits for them. A
+// connection still open then is an error: a test closes what it opened
+// (and a server must have closed the connections it refused).
 func closeServer(tk *aio.Task, srv *aio.Server) error {
 	srv.Close()
-	srv.CloseClients()
+	if err := aio.Sleep(tk, time.Second); err != nil {
+		return err
+	}
+	if n := srv.Connections(); n > 0 {
+		srv.AbortClients()
+		srv.WaitClosed(tk)
+		return fmt.Errorf("%d connection(s) still open", n)
+	}
 	return srv.WaitClosed(tk)
+}
+
+// startSilent starts a plain server that reads and never answers.
+func startSilent(tk *aio.Task) (*aio.Server, error) {
+	return aio.StartServer(tk, func(tk *aio.Task, r *aio.StreamReader, w *aio.StreamWriter) error {
+		_, err := r.ReadAll(tk)
+		w.Close()
+		return err
+	}, "tcp", "127.0.0.1:0")
 }
 
 // A TLS line echo: stream server and client, both with WithTLS; the
@@ -60,7 +56,7 @@ func TestTLSStreamEcho(t *testing.T) {
 		var serverState tls.ConnectionState
 		srv, err := aio.StartServer(tk, func(tk *aio.Task, r *aio.StreamReader, w *aio.StreamWriter) error {
 			serverState = w.ExtraInfo("ssl_object").(tls.ConnectionState)
-			return tlsEcho(tk, r, w)
+			return echoLines(tk, r, w)
 		}, "tcp", "127.0.0.1:0", aio.WithTLS(pki.ServerConfig()))
 		if err != nil {
 			return err
@@ -117,11 +113,6 @@ func TestTLSWrongCA(t *testing.T) {
 		if !errors.As(err, &unknown) {
 			t.Errorf("handshake error = %v, want x509.UnknownAuthorityError", err)
 		}
-		for srv.Connections() > 0 {
-			if err := aio.Sleep(tk, time.Millisecond); err != nil {
-				return err
-			}
-		}
 		return closeServer(tk, srv)
 	})
 }
@@ -153,11 +144,6 @@ func TestTLSPlainTextToTLSPort(t *testing.T) {
 		w.Close()
 		if err := w.WaitClosed(tk); err != nil {
 			return err
-		}
-		for srv.Connections() > 0 {
-			if err := aio.Sleep(tk, time.Millisecond); err != nil {
-				return err
-			}
 		}
 		return closeServer(tk, srv)
 	})
@@ -240,7 +226,7 @@ func TestTLSALPN(t *testing.T) {
 		var serverProto string
 		srv, err := aio.StartServer(tk, func(tk *aio.Task, r *aio.StreamReader, w *aio.StreamWriter) error {
 			serverProto = w.ExtraInfo("ssl_object").(tls.ConnectionState).NegotiatedProtocol
-			return tlsEcho(tk, r, w)
+			return echoLines(tk, r, w)
 		}, "tcp", "127.0.0.1:0", aio.WithTLS(scfg))
 		if err != nil {
 			return err
@@ -313,7 +299,7 @@ func TestTLSClientAuth(t *testing.T) {
 		var peer *x509.Certificate
 		srv, err := aio.StartServer(tk, func(tk *aio.Task, r *aio.StreamReader, w *aio.StreamWriter) error {
 			peer, _ = w.ExtraInfo("peercert").(*x509.Certificate)
-			return tlsEcho(tk, r, w)
+			return echoLines(tk, r, w)
 		}, "tcp", "127.0.0.1:0", aio.WithTLS(scfg))
 		if err != nil {
 			return err
@@ -390,11 +376,7 @@ func TestTLSHandshakeTimeout(t *testing.T) {
 		w.Close()
 
 		// A plain server that never answers.
-		silent, err := aio.StartServer(tk, func(tk *aio.Task, r *aio.StreamReader, w *aio.StreamWriter) error {
-			_, err := r.ReadAll(tk)
-			w.Close()
-			return err
-		}, "tcp", "127.0.0.1:0")
+		silent, err := startSilent(tk)
 		if err != nil {
 			return err
 		}
@@ -416,11 +398,7 @@ func TestTLSHandshakeCancelled(t *testing.T) {
 	aiotest.CheckFDs(t)
 	pki := mustPKI(t, "cancel")
 	aiotest.Run(t, func(tk *aio.Task) error {
-		silent, err := aio.StartServer(tk, func(tk *aio.Task, r *aio.StreamReader, w *aio.StreamWriter) error {
-			_, err := r.ReadAll(tk)
-			w.Close()
-			return err
-		}, "tcp", "127.0.0.1:0")
+		silent, err := startSilent(tk)
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"testing"
 	"time"
 )
 
@@ -87,6 +88,16 @@ func newPKI(name string) (*testPKI, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// mustPKI makes a testPKI or fails the test.
+func mustPKI(tb testing.TB, name string) *testPKI {
+	tb.Helper()
+	p, err := newPKI(name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
 }
 
 // ServerConfig is a server's config with the server certificate.
