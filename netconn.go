@@ -95,7 +95,6 @@ type Conn struct {
 	loop *Loop
 	rd   connWait // the read side's deadline and wait
 	wd   connWait
-	wmu  Lock // taken by a Write for all its chunks
 
 	// rg and wg are curg of the goroutine whose Read (Write) passed the
 	// owner check last: the fast path of the check. Atomic, since a
@@ -216,12 +215,10 @@ func (c *Conn) Write(p []byte) (int, error) {
 		}
 		return len(p), nil
 	}
-	if !c.wmu.TryAcquire() {
-		if err := c.wait(t, &c.wd, "write", c.wmu.Acquire); err != nil {
-			return 0, err
-		}
-	}
-	defer c.wmu.Release()
+	// No lock keeps concurrent Writes whole: a Write suspends only while
+	// the transport is paused, and every waiter checks again when woken,
+	// in the order they waited. So the first one writes until it is
+	// paused again, and the others find it paused and wait on.
 	n := 0
 	for n < len(p) {
 		if err := c.checkWrite(); err != nil {
