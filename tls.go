@@ -179,13 +179,14 @@ func (r *tlsRecords) ConnectionMade(raw Transport) {
 	CreateTask(t.loop, t.serveHandshake)
 }
 
-// DataReceived decrypts data straight from the socket's buffer when
-// nothing older waits and the transport reads; only a record left
-// incomplete (or what a pause holds back) is copied into the reader.
+// DataReceived decrypts data straight from the socket's buffer when the
+// transport reads (the adapter reads what the reader holds first, then
+// data); only a record left incomplete, or what a pause holds back, is
+// copied into the reader.
 func (r *tlsRecords) DataReceived(data []byte) {
 	t := r.tt
 	plain := plainBuffer(t.loop.readBuffer(), data)
-	if len(plain) < minPlainBuffer || r.r.Buffered() > 0 || !t.connected || t.flags&(fReading|fEOF|fClosing) != fReading {
+	if len(plain) < minPlainBuffer || !t.connected || t.flags&(fReading|fEOF|fClosing) != fReading {
 		r.streamProtocol.DataReceived(data)
 		if t.connected {
 			t.pump()
@@ -232,13 +233,18 @@ func (r *tlsRecords) EOFReceived() bool {
 	return true
 }
 
+// ConnectionLost passes the end on to the protocol now: this is a
+// callback of the loop already, so no second one is scheduled.
 func (r *tlsRecords) ConnectionLost(err error) {
 	r.streamProtocol.ConnectionLost(err)
 	t := r.tt
 	if t.connected && err == nil {
 		t.pump() // what came before the end, and the end itself
 	}
-	t.forceClose(err)
+	if t.flags&fLost == 0 {
+		t.flags |= fLost | fClosing
+		t.lost(err)
+	}
 }
 
 func (r *tlsRecords) PauseWriting() {

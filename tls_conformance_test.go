@@ -24,3 +24,28 @@ func TestTLSTransportConformance(t *testing.T) {
 		return server.WaitEvent(tk, aiotest.Made, 1)
 	})
 }
+
+// Closing the loop ends open TLS connections: both protocols get their
+// ConnectionLost.
+func TestTLSLoopClose(t *testing.T) {
+	pki := mustPKI(t, "loopclose")
+	l := aiotest.NewLoop(t)
+	client, server := &aiotest.Recorder{}, &aiotest.Recorder{}
+	err := aiotest.RunMain(t, l, func(tk *aio.Task) error {
+		srv, err := aio.CreateServer(tk, func() *aiotest.Recorder { return server }, "tcp", "127.0.0.1:0", aio.WithTLS(pki.ServerConfig()))
+		if err != nil {
+			return err
+		}
+		if _, _, err := aio.CreateConnection(tk, func() *aiotest.Recorder { return client }, "tcp", srv.Addr().String(), aio.WithTLS(pki.ClientConfig())); err != nil {
+			return err
+		}
+		return server.WaitEvent(tk, aiotest.Made, 1)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	if !client.Lost() || !server.Lost() {
+		t.Errorf("after the loop closed: client lost %v, server lost %v", client.Lost(), server.Lost())
+	}
+}
