@@ -36,7 +36,9 @@ func (w *StreamWriter) Close() error { return w.p.tr.Close() }
 func (w *StreamWriter) IsClosing() bool { return w.p.tr.IsClosing() }
 
 // ExtraInfo returns the transport's information by asyncio's names
-// ("peername", "sockname", "socket"), nil for what it does not know.
+// ("peername", "sockname", "socket"; over TLS also "ssl_object",
+// "peercert", "sslcontext" and "cipher", see [TLSTransport]), nil for
+// what it does not know.
 func (w *StreamWriter) ExtraInfo(name string) any { return w.p.tr.ExtraInfo(name) }
 
 // Drain waits until the transport's write buffer has drained to its

@@ -351,11 +351,15 @@ func (t *TLSTransport) lost(err error) {
 	}
 }
 
-func (t *TLSTransport) release()          { t.raw.Abort() }
-func (t *TLSTransport) update()           {}
-func (t *TLSTransport) bufferSize() int   { return t.raw.WriteBufferSize() }
-func (t *TLSTransport) protocol() any     { return t.proto }
-func (t *TLSTransport) String() string    { return fmt.Sprintf("<TLSTransport over %v>", t.raw) }
+func (t *TLSTransport) release()        { t.raw.Abort() }
+func (t *TLSTransport) update()         {}
+func (t *TLSTransport) bufferSize() int { return t.raw.WriteBufferSize() }
+func (t *TLSTransport) protocol() any   { return t.proto }
+
+// String describes the transport.
+func (t *TLSTransport) String() string { return fmt.Sprintf("<TLSTransport over %v>", t.raw) }
+
+// CanWriteEOF reports true: WriteEOF sends a close_notify.
 func (t *TLSTransport) CanWriteEOF() bool { return true }
 
 // Protocol returns the transport's protocol.

@@ -1,6 +1,9 @@
 package aio_test
 
 import (
+	"bufio"
+	"fmt"
+	"net"
 	"testing"
 
 	"github.com/aio-go/aio"
@@ -48,4 +51,39 @@ func TestTLSLoopClose(t *testing.T) {
 	if !client.Lost() || !server.Lost() {
 		t.Errorf("after the loop closed: client lost %v, server lost %v", client.Lost(), server.Lost())
 	}
+}
+
+// Listen and Dial with WithTLS: the conns are TLS connections whose
+// handshake is done, and a bufio exchange runs over them.
+func TestTLSListenDial(t *testing.T) {
+	pki := mustPKI(t, "listen")
+	aiotest.Run(t, func(tk *aio.Task) error {
+		ln, err := aio.Listen(tk, "tcp", "127.0.0.1:0", aio.WithTLS(pki.ServerConfig()))
+		if err != nil {
+			return err
+		}
+		defer ln.Close()
+		c, err := aio.Dial(tk, "tcp", ln.Addr().String(), aio.WithTLS(pki.ClientConfig()))
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		s, err := ln.Accept()
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		for _, conn := range []net.Conn{c, s} {
+			tt, ok := conn.(*aio.Conn).Writer().Transport().(*aio.TLSTransport)
+			if !ok || !tt.ConnectionState().HandshakeComplete {
+				t.Errorf("%v: not a TLS connection with its handshake done", conn.LocalAddr())
+			}
+		}
+		fmt.Fprintf(c, "over TLS\n")
+		line, err := bufio.NewReader(s).ReadString('\n')
+		if err != nil || line != "over TLS\n" {
+			t.Errorf("read %q, %v", line, err)
+		}
+		return nil
+	})
 }
