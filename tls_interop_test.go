@@ -206,3 +206,32 @@ func TestTLSOpenSSLClient(t *testing.T) {
 		return closeServer(tk, srv)
 	})
 }
+
+// ServeStreamsMultiLoop with WithTLS: each loop's connections speak TLS,
+// to tls.Dial clients on plain goroutines.
+func TestTLSMultiLoop(t *testing.T) {
+	aiotest.CheckGoroutines(t)
+	aiotest.CheckFDs(t)
+	pki := mustPKI(t, "multiloop")
+	m, err := aio.ServeStreamsMultiLoop(echoLines, "tcp4", "127.0.0.1:0", aio.Loops(2), aio.WithTLS(pki.ServerConfig()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	for i := range 6 {
+		c, err := tls.Dial("tcp4", m.Addr().String(), pki.ClientConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg := fmt.Sprintf("hello %d\n", i)
+		fmt.Fprint(c, msg)
+		got, err := bufio.NewReader(c).ReadString('\n')
+		c.Close()
+		if err != nil || got != msg {
+			t.Fatalf("echo = %q, %v; want %q", got, err, msg)
+		}
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
