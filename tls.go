@@ -448,6 +448,14 @@ func (t *TLSTransport) SetWriteBufferLimits(high, low int) {
 	t.transportBase.SetWriteBufferLimits(t.raw.WriteBufferLimits())
 }
 
+// SetWriteBufferMax sets the hard limit of the socket transport's buffer
+// of records (see [ErrWriteBufferFull]), if it has one.
+func (t *TLSTransport) SetWriteBufferMax(n int) {
+	if m, ok := t.raw.(interface{ SetWriteBufferMax(int) }); ok {
+		m.SetWriteBufferMax(n)
+	}
+}
+
 // WriteBufferSize returns the bytes of records buffered by the socket's
 // transport, not yet sent.
 func (t *TLSTransport) WriteBufferSize() int { return t.raw.WriteBufferSize() }

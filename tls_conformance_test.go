@@ -2,6 +2,7 @@ package aio_test
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"net"
 	"testing"
@@ -85,5 +86,41 @@ func TestTLSListenDial(t *testing.T) {
 			t.Errorf("read %q, %v", line, err)
 		}
 		return nil
+	})
+}
+
+// SetWriteBufferMax on a TLS transport limits the socket's buffer: a
+// write past it breaks the connection with ErrWriteBufferFull.
+func TestTLSWriteBufferMax(t *testing.T) {
+	pki := mustPKI(t, "max")
+	aiotest.Run(t, func(tk *aio.Task) error {
+		server := &aiotest.Recorder{}
+		srv, err := aio.CreateServer(tk, func() *aiotest.Recorder { return server }, "tcp", "127.0.0.1:0", aio.WithTLS(pki.ServerConfig()))
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		client := &aiotest.Recorder{}
+		if _, _, err := aio.CreateConnection(tk, func() *aiotest.Recorder { return client }, "tcp", srv.Addr().String(), aio.WithTLS(pki.ClientConfig())); err != nil {
+			return err
+		}
+		if err := server.WaitEvent(tk, aiotest.Made, 1); err != nil {
+			return err
+		}
+		server.Transport().PauseReading()
+		tt := client.Transport().(*aio.TLSTransport)
+		tt.SetWriteBufferMax(1 << 20)
+		var err2 error
+		for i := 0; i < 1000 && err2 == nil; i++ {
+			err2 = tt.Write(make([]byte, 64<<10))
+		}
+		if !errors.Is(err2, aio.ErrWriteBufferFull) {
+			t.Errorf("writes past the limit: %v, want ErrWriteBufferFull", err2)
+		}
+		if err := client.WaitLost(tk); err != nil {
+			return err
+		}
+		server.Transport().Abort()
+		return server.WaitLost(tk)
 	})
 }
