@@ -114,14 +114,13 @@ func (a *App) Any(pattern string, h Handler, opts ...RouteOption) {
 // on the pattern (see [App.Get]).
 func (a *App) Route(method, pattern string, h Handler, opts ...RouteOption) {
 	a.checkOpen("Route")
-	if method != "*" && !isToken(method) {
-		panic(fmt.Sprintf("web: invalid method %q", method))
-	}
 	if h == nil {
 		panic("web: nil handler for " + method + " " + pattern)
 	}
+	// A trial Add checks the method and the pattern now: a bad one is a
+	// programming error, as in net/http's ServeMux.
 	if _, err := new(router).Add(method, pattern, h); err != nil {
-		panic("web: " + err.Error()) // a bad pattern is a programming error, as in net/http's ServeMux
+		panic("web: " + err.Error())
 	}
 	d := routeDef{method: method, pattern: pattern, h: h}
 	for _, o := range opts {
@@ -257,17 +256,4 @@ func (a *App) hooks(kind func(*App) []Hook) []Hook {
 		hs = append(hs, sub.sub.hooks(kind)...)
 	}
 	return hs
-}
-
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte("\"(),/:;<=>?@[\\]{}", c) >= 0 {
-			return false
-		}
-	}
-	return true
 }
