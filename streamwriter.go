@@ -14,8 +14,14 @@ type StreamWriter struct {
 // Transport returns the connection's transport.
 func (w *StreamWriter) Transport() Transport { return w.p.tr }
 
-// Write sends p (or buffers what the kernel does not take); p may be
-// reused when Write returns. The errors are Transport.Write's.
+// Write sends p; p may be reused when Write returns. A write of up to 16
+// KiB made while nothing is buffered is copied and held until the loop's
+// pass ends, and then goes out with the others of that pass in one send
+// (a handler answering many lines of one read costs one syscall, as
+// uvloop's write queue does); a bigger one goes straight to the socket,
+// and what the kernel refuses is buffered. The errors are
+// Transport.Write's; a held write that the socket refuses reports
+// through the connection's loss (Drain and WaitClosed return it).
 func (w *StreamWriter) Write(p []byte) error { return w.p.tr.Write(p) }
 
 // Writelines sends the buffers in order, as Transport.Writelines.
@@ -120,6 +126,9 @@ type loopOf interface{ Loop() *Loop }
 func (p *streamProtocol) ConnectionMade(tr Transport) {
 	p.tr = tr
 	p.r.tr = tr
+	if st, ok := tr.(*SocketTransport); ok {
+		st.holdWrites() // a handler's writes of one pass leave in one send
+	}
 	if p.handler == nil {
 		return
 	}

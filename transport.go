@@ -290,7 +290,7 @@ func (t *SocketTransport) Write(p []byte) error {
 		return t.bufferFull(len(p))
 	}
 	if t.wb.size == 0 {
-		if t.loop.io.dispatching && len(p) <= corkMax {
+		if t.holding() && len(p) <= corkMax {
 			t.corkWrite(p)
 			return nil
 		}
@@ -329,7 +329,7 @@ func (t *SocketTransport) Writelines(bufs [][]byte) error {
 	}
 	sent := 0
 	if t.wb.size == 0 {
-		if t.loop.io.dispatching && total <= corkMax {
+		if t.holding() && total <= corkMax {
 			for _, b := range bufs {
 				t.corkWrite(b)
 			}

@@ -18,6 +18,7 @@ const (
 	fWritePaused                    // PauseWriting called on the protocol
 	fCorked                         // holds writes made during the IO dispatch (corkWrite)
 	fSendFile                       // SendFile is sending: writes are refused
+	fHoldWrites                     // small writes wait for the end of the pass (holdWrites)
 )
 
 const (
