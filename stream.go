@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 )
 
 // DefaultStreamLimit is the line-length limit of a StreamReader made
@@ -150,16 +151,57 @@ func (r *StreamReader) FeedData(p []byte) {
 	if len(p) == 0 {
 		return
 	}
-	if r.off > 0 && len(r.buf)+len(p) > cap(r.buf) {
+	if len(r.buf)+len(p) > cap(r.buf) {
+		r.compact()
+	}
+	r.buf = append(r.buf, p...)
+	r.fed()
+}
+
+// compact moves the unread bytes to the front of the buffer.
+func (r *StreamReader) compact() {
+	if r.off > 0 {
 		n := copy(r.buf, r.buf[r.off:])
 		r.buf, r.off = r.buf[:n], 0
 	}
-	r.buf = append(r.buf, p...)
+}
+
+// fed wakes a waiting read after bytes were added to the buffer, and
+// pauses the transport past twice the limit.
+func (r *StreamReader) fed() {
 	r.wake()
 	if r.tr != nil && !r.paused && r.Buffered() > 2*r.Limit() {
 		r.tr.PauseReading()
 		r.paused = true
 	}
+}
+
+// minDirectRead is the least free room at the end of the reader's buffer
+// for the transport to read straight into it (readSpace); with less, a
+// read would take too few bytes per syscall, and the loop's buffer is
+// used (then copied by FeedData).
+const minDirectRead = 4 << 10
+
+// readSpace returns the free room at the end of the buffer, compacted
+// first, if it is at least minDirectRead; else nil.
+func (r *StreamReader) readSpace() []byte {
+	if cap(r.buf)-len(r.buf) < minDirectRead {
+		r.compact()
+		if cap(r.buf)-len(r.buf) < minDirectRead {
+			return nil
+		}
+	}
+	return r.buf[len(r.buf):cap(r.buf)]
+}
+
+// reserve makes room for n more bytes, so that a read waiting for them
+// (ReadExactly) has the transport read straight into the buffer.
+func (r *StreamReader) reserve(n int) {
+	if cap(r.buf)-len(r.buf) >= n {
+		return
+	}
+	r.compact()
+	r.buf = slices.Grow(r.buf, n)
 }
 
 // FeedEOF marks the end of the stream and wakes a waiting read.
@@ -314,6 +356,11 @@ func (r *StreamReader) ReadExactly(t *Task, n int) ([]byte, error) {
 	for r.Buffered() < n {
 		if r.eof {
 			return nil, &IncompleteReadError{Partial: r.consume(r.Buffered()), Expected: n}
+		}
+		if n-r.Buffered() >= minDirectRead {
+			// Up to twice the limit, where flow control pauses anyway,
+			// and room to spare so that the last bytes go direct too.
+			r.reserve(min(n-r.Buffered(), 2*r.Limit()) + minDirectRead)
 		}
 		if err := r.waitForData(t, "ReadExactly"); err != nil {
 			return nil, err

@@ -105,6 +105,7 @@ type streamProtocol struct {
 	tr      Transport
 	handler StreamHandler // nil for a client's stream
 	lostErr error
+	direct  bool  // GetBuffer returned the reader's own buffer
 	drained Event // set while writing is not paused, and once the connection is lost
 	closed  Event // set by ConnectionLost
 }
@@ -161,6 +162,38 @@ func (p *streamProtocol) handlerDone(f *Future[struct{}]) {
 }
 
 func (p *streamProtocol) DataReceived(data []byte) { p.r.FeedData(data) }
+
+// GetBuffer makes the stream a BufferedProtocol: a socket transport reads
+// straight into the reader's buffer when it has room (after a large read
+// grew it, or while ReadExactly waits for many bytes), which saves the
+// copy FeedData makes; otherwise into the loop's read buffer, copied by
+// BufferUpdated. So an idle or empty reader holds no buffer for reading.
+func (p *streamProtocol) GetBuffer(int) []byte {
+	if b := p.r.readSpace(); b != nil {
+		p.direct = true
+		return b
+	}
+	if st, ok := p.tr.(*SocketTransport); ok {
+		p.direct = false
+		return st.loop.readBuffer() // only a socket transport's read is done with it by BufferUpdated
+	}
+	p.r.reserve(minDirectRead)
+	p.direct = true
+	return p.r.readSpace()
+}
+
+// BufferUpdated takes the n bytes read into the buffer of GetBuffer.
+func (p *streamProtocol) BufferUpdated(n int) {
+	if !p.direct {
+		p.r.FeedData(p.tr.(*SocketTransport).loop.readBuffer()[:n])
+		return
+	}
+	if p.r.eof {
+		panic("aio: StreamReader.FeedData after FeedEOF")
+	}
+	p.r.buf = p.r.buf[:len(p.r.buf)+n]
+	p.r.fed()
+}
 
 // EOFReceived keeps the connection open for writing: the handler may
 // still answer after the peer's half-close.
