@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"testing"
+	"time"
 )
 
 // TestStreamReadsIntoReaderBuffer checks the stream protocol's
@@ -49,4 +50,16 @@ func TestStreamReadsIntoReaderBuffer(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestDefaultHappyEyeballsDelay: without the option, CreateConnection
+// races its addresses with RFC 8305's 250 ms; HappyEyeballsDelay(0)
+// tries them one after the other.
+func TestDefaultHappyEyeballsDelay(t *testing.T) {
+	if d := newNetConfig(nil).eyeballsDelay; d != 250*time.Millisecond {
+		t.Errorf("default happy eyeballs delay %v, want 250ms", d)
+	}
+	if d := newNetConfig([]NetOption{HappyEyeballsDelay(0)}).eyeballsDelay; d != 0 {
+		t.Errorf("HappyEyeballsDelay(0) gives %v", d)
+	}
 }
