@@ -423,8 +423,6 @@ func (r *StreamReader) find(t *Task, sep []byte, method string) (int, error) {
 	}
 }
 
-var newline = []byte{'\n'}
-
 // ReadLine reads a line, up to and including "\n" (asyncio's readline).
 // The last line of a stream that does not end in "\n" is returned as it
 // is, with a nil error; at the end of the stream, with nothing buffered,
@@ -438,9 +436,29 @@ var newline = []byte{'\n'}
 // nothing is consumed: the part of a line that has come stays buffered,
 // and the next ReadLine returns the whole line.
 func (r *StreamReader) ReadLine(t *Task) ([]byte, error) {
-	i, err := r.find(t, newline, "ReadLine")
+	line, err := r.ReadSlice(t, '\n')
+	if line == nil {
+		return nil, err
+	}
+	return bytes.Clone(line), err
+}
+
+// ReadSlice is ReadLine up to and including delim, without the copy: the
+// line is a view into the reader's buffer, for code that handles each
+// line at once (a line protocol answering with Write, which copies or
+// sends it) and so allocates nothing per line. The slice is valid until
+// the next read from r or the task's next suspension (any await: the
+// loop refills the buffer meanwhile), like bufio.Reader.ReadSlice's.
+// The errors, the end of the stream and overruns are ReadLine's.
+//
+// Cancellation: as for ReadLine.
+func (r *StreamReader) ReadSlice(t *Task, delim byte) ([]byte, error) {
+	sep := [1]byte{delim}
+	i, err := r.find(t, sep[:], "ReadSlice")
 	if err == nil {
-		return r.consume(i + 1), nil
+		line := r.buf[r.off : r.off+i+1 : r.off+i+1]
+		r.discard(i + 1)
+		return line, nil
 	}
 	var incomplete *IncompleteReadError
 	if errors.As(err, &incomplete) {
@@ -452,7 +470,7 @@ func (r *StreamReader) ReadLine(t *Task) ([]byte, error) {
 	var overrun *LimitOverrunError
 	if errors.As(err, &overrun) {
 		unread := r.buf[r.off:]
-		if bytes.HasPrefix(unread[overrun.Consumed:], newline) {
+		if len(unread) > overrun.Consumed && unread[overrun.Consumed] == delim {
 			r.discard(overrun.Consumed + 1)
 		} else {
 			r.discard(len(unread))

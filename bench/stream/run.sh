@@ -91,9 +91,9 @@ scenario() {
 }
 
 scenario "lines ping-pong, 64 conns × 64 B" -conns 64 -size 64 -depth 1
-scenario "lines ping-pong at 30k msg/s" -conns 64 -size 64 -depth 1 -rate 30000
+scenario "lines ping-pong at 20k msg/s" -conns 64 -size 64 -depth 1 -rate 20000
 scenario "lines, 64 conns × 64 B, 16 in flight" -conns 64 -size 64 -depth 16
-scenario "lines, 16 in flight at 100k msg/s" -conns 64 -size 64 -depth 16 -rate 100000
+scenario "lines, 16 in flight at 80k msg/s" -conns 64 -size 64 -depth 16 -rate 80000
 REPEAT=1 scenario "10,000 idle stream conns" -mode idle -conns 10000
 
 echo

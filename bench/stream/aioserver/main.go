@@ -2,7 +2,10 @@
 // with a handler that reads a line (ReadLine), writes it back (Write)
 // and waits for the write buffer (Drain), until the end of the stream.
 //
-//	aioserver [-addr 127.0.0.1:0] [-cpuprofile file]
+//	aioserver [-addr 127.0.0.1:0] [-slice] [-cpuprofile file]
+//
+// With -slice the handler reads with ReadSlice (a view, no allocation per
+// line) instead of ReadLine (a copy).
 //
 // It prints "LISTEN host:port" once it serves, and runs until killed
 // (with -cpuprofile, until SIGINT or SIGTERM, which write the profile).
@@ -21,10 +24,18 @@ import (
 	"github.com/aio-go/aio"
 )
 
+var slice = flag.Bool("slice", false, "read with ReadSlice (no copy) instead of ReadLine")
+
 func echoLines(t *aio.Task, r *aio.StreamReader, w *aio.StreamWriter) error {
 	defer w.Close()
 	for {
-		line, err := r.ReadLine(t)
+		var line []byte
+		var err error
+		if *slice {
+			line, err = r.ReadSlice(t, '\n')
+		} else {
+			line, err = r.ReadLine(t)
+		}
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
