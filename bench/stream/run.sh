@@ -17,77 +17,24 @@
 #   ONLY='ping-pong' bench/stream/run.sh      # scenarios whose name matches (grep -E)
 #
 # Needs taskset (util-linux) and, for the Python server, /usr/bin/python3
-# with python3-uvloop.
+# with python3-uvloop. The runner is bench/echo/harness.sh.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
-bin=$(mktemp -d)
-srv_pid=
-cleanup() {
-  [ -n "$srv_pid" ] && kill -9 "$srv_pid" 2>/dev/null || true
-  rm -rf "$bin"
-}
-trap cleanup EXIT
-
-PY=${PYTHON:-/usr/bin/python3}
-DUR=${DURATION:-5s}
-WARM=${WARMUP:-1s}
-REPEAT=${REPEAT:-3}
-pyname=uvloop
-if ! "$PY" -c 'import uvloop' 2>/dev/null; then
-  echo "run.sh: no uvloop for $PY: the Python server runs on plain asyncio" >&2
-  pyname=asyncio
-fi
+LOADGEN_FLAGS=-lines
+. "$here/../echo/harness.sh"
 SERVERS=${SERVERS:-"aio net $pyname"}
-ONLY=${ONLY:-}
 
-go build -o "$bin/loadgen" ../echo/loadgen
 go build -o "$bin/aioserver" ./aioserver
 go build -o "$bin/netserver" ./netserver
-results="$bin/results.txt"
-: > "$results"
 
-start() {
-  local cmd
+server_cmd() {
   case $1 in
     aio) cmd=("$bin/aioserver") ;;
     net) cmd=("$bin/netserver") ;;
     uvloop|asyncio) cmd=("$PY" "$here/uvloop_server.py") ;;
     *) echo "unknown server $1" >&2; exit 1 ;;
   esac
-  : > "$bin/out"
-  GOMAXPROCS=1 taskset -c 0 "${cmd[@]}" > "$bin/out" 2> "$bin/err" &
-  srv_pid=$!
-  for _ in $(seq 200); do
-    grep -q LISTEN "$bin/out" && break
-    sleep 0.05
-  done
-  srv_addr=$(awk '/LISTEN/{print $2}' "$bin/out")
-  if [ -z "$srv_addr" ]; then
-    echo "server $1 did not start:" >&2; cat "$bin/err" >&2; exit 1
-  fi
-}
-
-stop() {
-  kill -9 "$srv_pid" 2>/dev/null || true
-  wait "$srv_pid" 2>/dev/null || true
-  srv_pid=
-}
-
-scenario() {
-  local label=$1 s r
-  shift
-  if [ -n "$ONLY" ] && ! grep -qE "$ONLY" <<< "$label"; then
-    return
-  fi
-  for r in $(seq "$REPEAT"); do
-    for s in $SERVERS; do
-      start "$s"
-      taskset -c 1 "$bin/loadgen" -lines -server "$s" -scenario "$label" -addr "$srv_addr" -pid "$srv_pid" \
-        -warmup "$WARM" -duration "$DUR" "$@" | tee -a "$results" >&2
-      stop
-    done
-  done
 }
 
 scenario "lines ping-pong, 64 conns × 64 B" -conns 64 -size 64 -depth 1
@@ -96,5 +43,4 @@ scenario "lines, 64 conns × 64 B, 16 in flight" -conns 64 -size 64 -depth 16
 scenario "lines, 16 in flight at 80k msg/s" -conns 64 -size 64 -depth 16 -rate 80000
 REPEAT=1 scenario "10,000 idle stream conns" -mode idle -conns 10000
 
-echo
-"$bin/loadgen" -report "$results"
+report
