@@ -63,3 +63,24 @@ func TestDefaultHappyEyeballsDelay(t *testing.T) {
 		t.Errorf("HappyEyeballsDelay(0) gives %v", d)
 	}
 }
+
+// otherTransport is a transport that is not a socket's: its methods are
+// never called here.
+type otherTransport struct{ Transport }
+
+// TestStreamGetBufferOtherTransport: under a transport other than a
+// socket's, GetBuffer never hands out the loop's read buffer (that
+// transport may be reading from it), only room in the reader's own.
+func TestStreamGetBufferOtherTransport(t *testing.T) {
+	p := newStreamProtocol(nil)
+	p.tr = otherTransport{}
+	b := p.GetBuffer(-1)
+	if !p.direct || len(b) < minDirectRead {
+		t.Fatalf("GetBuffer = %d bytes, direct %v; want the reader's own room", len(b), p.direct)
+	}
+	n := copy(b, "line\n")
+	p.BufferUpdated(n)
+	if p.r.Buffered() != n || string(p.r.buf[p.r.off:]) != "line\n" {
+		t.Errorf("buffered %q", p.r.buf[p.r.off:])
+	}
+}
