@@ -53,6 +53,12 @@ func splitHostPort(network, address string) (string, int, error) {
 // asyncio's create_connection and net.Dial take it.
 // A name is looked up as resolveHost does.
 func resolveRemote(t *Task, network string, family int, address string) ([]netip.Addr, int, error) {
+	return resolveRemoteWith(t, nil, network, family, address)
+}
+
+// resolveRemoteWith is resolveRemote with the resolver r (nil:
+// net.DefaultResolver).
+func resolveRemoteWith(t *Task, r *net.Resolver, network string, family int, address string) ([]netip.Addr, int, error) {
 	host, port, err := splitHostPort(network, address)
 	if err != nil {
 		return nil, 0, err
@@ -63,15 +69,23 @@ func resolveRemote(t *Task, network string, family int, address string) ([]netip
 			host = "::1"
 		}
 	}
-	addrs, err := resolveHost(t, family, host)
+	addrs, err := resolveHostWith(t, r, family, host)
 	return addrs, port, err
 }
 
 // resolveHost returns the addresses of host in the given family (0:
 // both). A literal address needs no lookup; a name is looked up with
 // net.DefaultResolver on the loop's executor when t is not nil, or in
-// place otherwise (before a loop runs).
+// place otherwise (before a loop runs). A lookup whose task is cancelled
+// is abandoned: its context is cancelled, which ends the resolver's
+// queries, so the executor's goroutine is not held until they time out.
 func resolveHost(t *Task, family int, host string) ([]netip.Addr, error) {
+	return resolveHostWith(t, nil, family, host)
+}
+
+// resolveHostWith is resolveHost with the resolver r (nil:
+// net.DefaultResolver).
+func resolveHostWith(t *Task, r *net.Resolver, family int, host string) ([]netip.Addr, error) {
 	if a, err := netip.ParseAddr(host); err == nil {
 		a = a.Unmap()
 		if !familyAccepts(family, a) {
@@ -86,8 +100,13 @@ func resolveHost(t *Task, family int, host string) ([]netip.Addr, error) {
 	case unix.AF_INET6:
 		ipnet = "ip6"
 	}
+	if r == nil {
+		r = net.DefaultResolver
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel() // a cancelled task leaves the lookup: end it
 	lookup := func() ([]netip.Addr, error) {
-		return net.DefaultResolver.LookupNetIP(context.Background(), ipnet, host)
+		return r.LookupNetIP(ctx, ipnet, host)
 	}
 	var addrs []netip.Addr
 	var err error

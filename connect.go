@@ -16,15 +16,19 @@ import (
 // transport and its protocol, made by factory (asyncio's
 // loop.create_connection). network is "tcp", "tcp4", "tcp6" or "unix"
 // (address is then a path). A host name is resolved with
-// [net.DefaultResolver] on the loop's executor, and its addresses are tried
-// in RFC 8305 order, alternating families; an empty host means the local
-// system (127.0.0.1, or ::1 for "tcp6").
+// [net.DefaultResolver] (or the resolver of [WithResolver]) on the loop's
+// executor, and its addresses are tried in RFC 8305 order, alternating
+// families, a new attempt starting each time one has not connected after
+// the happy eyeballs delay (250 ms; see [HappyEyeballsDelay]); an empty
+// host means the local system (127.0.0.1, or ::1 for "tcp6"). A name that
+// does not resolve gives a *[net.OpError] wrapping the resolver's
+// *[net.DNSError], whose message names the host.
 //
 // The protocol's ConnectionMade has run when CreateConnection returns. A
 // panic in it aborts the connection and is returned as a *[PanicError].
 //
 // Options: [ConnectTimeout], [LocalAddr], [HappyEyeballsDelay], [KeepAlive],
-// [WithTLS] (with [TLSHandshakeTimeout] and [ServerHostname]). With
+// [WithResolver], [WithTLS] (with [TLSHandshakeTimeout] and [ServerHostname]). With
 // WithTLS, CreateConnection returns once the handshake is done, and the
 // protocol's transport is a *[TLSTransport]; the *SocketTransport
 // returned is the socket under it (for its address, fd and buffer
@@ -34,8 +38,8 @@ import (
 // failed, their errors are joined.
 //
 // Cancellation: CreateConnection returns an error matching [ErrCancelled];
-// the sockets of the attempts in progress are closed and no protocol is
-// made.
+// a lookup in progress is abandoned (its context cancelled), the sockets
+// of the attempts in progress are closed and no protocol is made.
 func CreateConnection[P Protocol](t *Task, factory func() P, network, address string, opts ...NetOption) (*SocketTransport, P, error) {
 	t.checkRunning("CreateConnection")
 	var zero P
@@ -152,7 +156,7 @@ func dial(t *Task, network, address string, cfg netConfig) (int, int, error) {
 	if family == unix.AF_UNIX {
 		targets = []target{{&unix.SockaddrUnix{Name: address}, unix.AF_UNIX, &net.UnixAddr{Name: address, Net: "unix"}}}
 	} else {
-		addrs, port, err := resolveRemote(t, network, family, address)
+		addrs, port, err := resolveRemoteWith(t, cfg.resolver, network, family, address)
 		if err != nil {
 			return -1, 0, &net.OpError{Op: "dial", Net: network, Err: err}
 		}
@@ -169,7 +173,7 @@ func dial(t *Task, network, address string, cfg netConfig) (int, int, error) {
 			var la []netip.Addr
 			if lhost == "" {
 				la = []netip.Addr{netip.IPv4Unspecified(), netip.IPv6Unspecified()}
-			} else if la, err = resolveHost(t, family, lhost); err != nil {
+			} else if la, err = resolveHostWith(t, cfg.resolver, family, lhost); err != nil {
 				return -1, 0, &net.OpError{Op: "dial", Net: network, Err: err}
 			}
 			for _, a := range la {

@@ -30,6 +30,22 @@ func (t *fdStream) corkWrite(p []byte) {
 	t.wb.add(p, &t.loop.io)
 }
 
+// holdWrites makes the transport hold its small writes wherever they are
+// made on the loop, not only during the IO dispatch: a write from a task
+// or a callback waits in the buffer until the loop's pass ends (runReady)
+// or the next one polls (poll, which a task handing off runs too), and
+// goes out with the others of that pass, in one send per connection. The
+// stream protocol asks for it: a handler that answers several lines of
+// one read with a Write each then costs one send, as uvloop's
+// end-of-iteration write queue does.
+func (t *fdStream) holdWrites() { t.flags |= fHoldWrites }
+
+// holding reports whether a small write is held now (corkWrite) rather
+// than sent.
+func (t *fdStream) holding() bool {
+	return t.loop.io.dispatching || t.flags&fHoldWrites != 0
+}
+
 // uncork sends what corkWrite held, as the kernel takes it; the rest
 // waits for writability like any refused write.
 func (t *fdStream) uncork() {

@@ -224,6 +224,9 @@ func (l *Loop) pollTimeout() time.Duration {
 // blocking, or for the autojump delay), and if nothing came, it jumps to
 // the next timer.
 func (l *Loop) poll(timeout time.Duration) {
+	if len(l.io.corked) > 0 {
+		l.io.uncork() // writes held since the last dispatch (holdWrites)
+	}
 	if timeout == 0 && l.nfds == 0 {
 		return // nothing to poll: spare the syscall on the hot path
 	}
@@ -300,6 +303,9 @@ func (l *Loop) runReady() {
 		default:
 			l.runCallback(it.run, nil)
 		}
+	}
+	if len(l.io.corked) > 0 {
+		l.io.uncork() // writes held by the pass's tasks (holdWrites)
 	}
 }
 

@@ -1,6 +1,7 @@
 package aio
 
 import (
+	"net"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -26,10 +27,13 @@ type netConfig struct {
 	loopOpts       []Option
 	perLoop        func(*Loop) func() Protocol // ServeMultiLoopPerLoop
 	tls            tlsOptions                  // WithTLS and the TLS options (tls.go)
+	streamLimit    int                         // StreamLimit
+	resolver       *net.Resolver               // WithResolver
 }
 
 func newNetConfig(opts []NetOption) netConfig {
-	c := netConfig{backlog: unix.SOMAXCONN, reuseAddr: true, startServing: true, connectTimeout: NoTimeout}
+	c := netConfig{backlog: unix.SOMAXCONN, reuseAddr: true, startServing: true, connectTimeout: NoTimeout,
+		eyeballsDelay: DefaultHappyEyeballsDelay}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -75,12 +79,21 @@ func ConnectTimeout(d time.Duration) NetOption { return func(c *netConfig) { c.c
 // (asyncio's local_addr).
 func LocalAddr(address string) NetOption { return func(c *netConfig) { c.localAddr = address } }
 
-// HappyEyeballsDelay makes [CreateConnection] race its addresses (RFC
+// DefaultHappyEyeballsDelay is the happy eyeballs delay of
+// [CreateConnection] without the [HappyEyeballsDelay] option: RFC 8305's
+// recommended 250 ms (the value asyncio's docs recommend; Go's
+// net.Dialer falls back after 300 ms).
+const DefaultHappyEyeballsDelay = 250 * time.Millisecond
+
+// HappyEyeballsDelay sets how [CreateConnection] races its addresses (RFC
 // 8305): when an attempt has not connected after d, the next address is
 // tried in parallel, and the first to connect wins (asyncio's
-// happy_eyeballs_delay; 250 ms is the RFC's value). Without it the
-// addresses are tried one after the other. Either way they are tried in
-// RFC 8305 order, alternating address families.
+// happy_eyeballs_delay). The default is [DefaultHappyEyeballsDelay]; a
+// d <= 0 tries the addresses one after the other, each until it fails
+// (asyncio's default, happy_eyeballs_delay=None). Either way they are
+// tried in RFC 8305 order, alternating address families. An attempt that
+// neither connects nor fails is bounded only by [ConnectTimeout] (and the
+// kernel's SYN retries): when it runs out, every attempt is closed.
 func HappyEyeballsDelay(d time.Duration) NetOption {
 	return func(c *netConfig) { c.eyeballsDelay = d }
 }
@@ -101,3 +114,19 @@ func LockOSThread(on bool) NetOption { return func(c *netConfig) { c.lockOSThrea
 func LoopOptions(opts ...Option) NetOption {
 	return func(c *netConfig) { c.loopOpts = append(c.loopOpts, opts...) }
 }
+
+// StreamLimit sets the limit of the StreamReader of each connection that
+// [OpenConnection], [OpenUnixConnection], [OpenAccepted], [StartServer],
+// [StartUnixServer] and [ServeStreamsMultiLoop] make (asyncio's limit
+// argument): the longest line ReadLine and ReadUntil accept, and half the
+// buffered bytes past which reading pauses. n <= 0 means
+// [DefaultStreamLimit]. [StreamReader.SetLimit] changes it later.
+func StreamLimit(n int) NetOption { return func(c *netConfig) { c.streamLimit = n } }
+
+// WithResolver makes [CreateConnection] (and so [OpenConnection]) look
+// host names up with r instead of [net.DefaultResolver], for example one
+// whose Dial reaches a particular DNS server (the other functions taking
+// NetOptions ignore it). The lookup runs on the loop's executor and is
+// abandoned (its context cancelled) when the task that waits for it is
+// cancelled or its ConnectTimeout runs out.
+func WithResolver(r *net.Resolver) NetOption { return func(c *netConfig) { c.resolver = r } }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 )
 
 // DefaultStreamLimit is the line-length limit of a StreamReader made
@@ -101,7 +102,12 @@ type StreamReader struct {
 	tr      ReadTransport // paused and resumed for flow control; nil when fed by hand
 	paused  bool          // tr is paused by us
 	waiting bool          // a task waits in waitForData
-	data    Event         // set when data, EOF or an error comes for the waiting task
+	// data is what the waiting task awaits, completed when data, EOF or
+	// an error comes: a future of the reader's own, reset for each wait,
+	// so that a wait allocates nothing and adds no frames to the
+	// suspended task's stack (an idle connection's coroutine then keeps
+	// its first 2 KiB; Event's wait queue took it to 4).
+	data future
 }
 
 // NewStreamReader returns a reader with the given line-length limit (0 or
@@ -145,16 +151,57 @@ func (r *StreamReader) FeedData(p []byte) {
 	if len(p) == 0 {
 		return
 	}
-	if r.off > 0 && len(r.buf)+len(p) > cap(r.buf) {
+	if len(r.buf)+len(p) > cap(r.buf) {
+		r.compact()
+	}
+	r.buf = append(r.buf, p...)
+	r.fed()
+}
+
+// compact moves the unread bytes to the front of the buffer.
+func (r *StreamReader) compact() {
+	if r.off > 0 {
 		n := copy(r.buf, r.buf[r.off:])
 		r.buf, r.off = r.buf[:n], 0
 	}
-	r.buf = append(r.buf, p...)
+}
+
+// fed wakes a waiting read after bytes were added to the buffer, and
+// pauses the transport past twice the limit.
+func (r *StreamReader) fed() {
 	r.wake()
 	if r.tr != nil && !r.paused && r.Buffered() > 2*r.Limit() {
 		r.tr.PauseReading()
 		r.paused = true
 	}
+}
+
+// minDirectRead is the least free room at the end of the reader's buffer
+// for the transport to read straight into it (readSpace); with less, a
+// read would take too few bytes per syscall, and the loop's buffer is
+// used (then copied by FeedData).
+const minDirectRead = 4 << 10
+
+// readSpace returns the free room at the end of the buffer, compacted
+// first, if it is at least minDirectRead; else nil.
+func (r *StreamReader) readSpace() []byte {
+	if cap(r.buf)-len(r.buf) < minDirectRead {
+		r.compact()
+		if cap(r.buf)-len(r.buf) < minDirectRead {
+			return nil
+		}
+	}
+	return r.buf[len(r.buf):cap(r.buf)]
+}
+
+// reserve makes room for n more bytes, so that a read waiting for them
+// (ReadExactly) has the transport read straight into the buffer.
+func (r *StreamReader) reserve(n int) {
+	if cap(r.buf)-len(r.buf) >= n {
+		return
+	}
+	r.compact()
+	r.buf = slices.Grow(r.buf, n)
 }
 
 // FeedEOF marks the end of the stream and wakes a waiting read.
@@ -179,8 +226,8 @@ func (r *StreamReader) SetErr(err error) {
 func (r *StreamReader) Err() error { return r.err }
 
 func (r *StreamReader) wake() {
-	if r.waiting {
-		r.data.Set()
+	if r.waiting && r.data.state == statePending {
+		r.data.wake()
 	}
 }
 
@@ -232,9 +279,9 @@ func (r *StreamReader) waitForData(t *Task, method string) error {
 	if r.paused {
 		r.resume()
 	}
-	r.data.Clear()
+	r.data = future{loop: t.fut.loop}
 	r.waiting = true
-	err := r.data.Wait(t)
+	err := t.await(&r.data)
 	r.waiting = false
 	if err != nil {
 		return err
@@ -310,6 +357,11 @@ func (r *StreamReader) ReadExactly(t *Task, n int) ([]byte, error) {
 		if r.eof {
 			return nil, &IncompleteReadError{Partial: r.consume(r.Buffered()), Expected: n}
 		}
+		if n-r.Buffered() >= minDirectRead {
+			// Up to twice the limit, where flow control pauses anyway,
+			// and room to spare so that the last bytes go direct too.
+			r.reserve(min(n-r.Buffered(), 2*r.Limit()) + minDirectRead)
+		}
 		if err := r.waitForData(t, "ReadExactly"); err != nil {
 			return nil, err
 		}
@@ -371,8 +423,6 @@ func (r *StreamReader) find(t *Task, sep []byte, method string) (int, error) {
 	}
 }
 
-var newline = []byte{'\n'}
-
 // ReadLine reads a line, up to and including "\n" (asyncio's readline).
 // The last line of a stream that does not end in "\n" is returned as it
 // is, with a nil error; at the end of the stream, with nothing buffered,
@@ -386,9 +436,29 @@ var newline = []byte{'\n'}
 // nothing is consumed: the part of a line that has come stays buffered,
 // and the next ReadLine returns the whole line.
 func (r *StreamReader) ReadLine(t *Task) ([]byte, error) {
-	i, err := r.find(t, newline, "ReadLine")
+	line, err := r.ReadSlice(t, '\n')
+	if line == nil {
+		return nil, err
+	}
+	return bytes.Clone(line), err
+}
+
+// ReadSlice is ReadLine up to and including delim, without the copy: the
+// line is a view into the reader's buffer, for code that handles each
+// line at once (a line protocol answering with Write, which copies or
+// sends it) and so allocates nothing per line. The slice is valid until
+// the next read from r or the task's next suspension (any await: the
+// loop refills the buffer meanwhile), like bufio.Reader.ReadSlice's.
+// The errors, the end of the stream and overruns are ReadLine's.
+//
+// Cancellation: as for ReadLine.
+func (r *StreamReader) ReadSlice(t *Task, delim byte) ([]byte, error) {
+	sep := [1]byte{delim}
+	i, err := r.find(t, sep[:], "ReadSlice")
 	if err == nil {
-		return r.consume(i + 1), nil
+		line := r.buf[r.off : r.off+i+1 : r.off+i+1]
+		r.discard(i + 1)
+		return line, nil
 	}
 	var incomplete *IncompleteReadError
 	if errors.As(err, &incomplete) {
@@ -400,7 +470,7 @@ func (r *StreamReader) ReadLine(t *Task) ([]byte, error) {
 	var overrun *LimitOverrunError
 	if errors.As(err, &overrun) {
 		unread := r.buf[r.off:]
-		if bytes.HasPrefix(unread[overrun.Consumed:], newline) {
+		if len(unread) > overrun.Consumed && unread[overrun.Consumed] == delim {
 			r.discard(overrun.Consumed + 1)
 		} else {
 			r.discard(len(unread))

@@ -14,8 +14,14 @@ type StreamWriter struct {
 // Transport returns the connection's transport.
 func (w *StreamWriter) Transport() Transport { return w.p.tr }
 
-// Write sends p (or buffers what the kernel does not take); p may be
-// reused when Write returns. The errors are Transport.Write's.
+// Write sends p; p may be reused when Write returns. A write of up to 16
+// KiB made while nothing is buffered is copied and held until the loop's
+// pass ends, and then goes out with the others of that pass in one send
+// (a handler answering many lines of one read costs one syscall, as
+// uvloop's write queue does); a bigger one goes straight to the socket,
+// and what the kernel refuses is buffered. The errors are
+// Transport.Write's; a held write that the socket refuses reports
+// through the connection's loss (Drain and WaitClosed return it).
 func (w *StreamWriter) Write(p []byte) error { return w.p.tr.Write(p) }
 
 // Writelines sends the buffers in order, as Transport.Writelines.
@@ -101,6 +107,7 @@ type streamProtocol struct {
 	tr      Transport
 	handler StreamHandler // nil for a client's stream
 	lostErr error
+	direct  bool  // GetBuffer returned the reader's own buffer
 	drained Event // set while writing is not paused, and once the connection is lost
 	closed  Event // set by ConnectionLost
 }
@@ -129,6 +136,9 @@ type loopOf interface{ Loop() *Loop }
 func (p *streamProtocol) ConnectionMade(tr Transport) {
 	p.tr = tr
 	p.r.tr = tr
+	if st, ok := tr.(*SocketTransport); ok {
+		st.holdWrites() // a handler's writes of one pass leave in one send
+	}
 	if p.handler == nil {
 		return
 	}
@@ -161,6 +171,38 @@ func (p *streamProtocol) handlerDone(f *Future[struct{}]) {
 }
 
 func (p *streamProtocol) DataReceived(data []byte) { p.r.FeedData(data) }
+
+// GetBuffer makes the stream a BufferedProtocol: a socket transport reads
+// straight into the reader's buffer when it has room (after a large read
+// grew it, or while ReadExactly waits for many bytes), which saves the
+// copy FeedData makes; otherwise into the loop's read buffer, copied by
+// BufferUpdated. So an idle or empty reader holds no buffer for reading.
+func (p *streamProtocol) GetBuffer(int) []byte {
+	if b := p.r.readSpace(); b != nil {
+		p.direct = true
+		return b
+	}
+	if st, ok := p.tr.(*SocketTransport); ok {
+		p.direct = false
+		return st.loop.readBuffer() // only a socket transport's read is done with it by BufferUpdated
+	}
+	p.r.reserve(minDirectRead)
+	p.direct = true
+	return p.r.readSpace()
+}
+
+// BufferUpdated takes the n bytes read into the buffer of GetBuffer.
+func (p *streamProtocol) BufferUpdated(n int) {
+	if !p.direct {
+		p.r.FeedData(p.tr.(*SocketTransport).loop.readBuffer()[:n])
+		return
+	}
+	if p.r.eof {
+		panic("aio: StreamReader.FeedData after FeedEOF")
+	}
+	p.r.buf = p.r.buf[:len(p.r.buf)+n]
+	p.r.fed()
+}
 
 // EOFReceived keeps the connection open for writing: the handler may
 // still answer after the peer's half-close.

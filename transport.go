@@ -294,7 +294,7 @@ func (t *fdStream) Write(p []byte) error {
 		return t.bufferFull(len(p))
 	}
 	if t.wb.size == 0 {
-		if t.loop.io.dispatching && len(p) <= corkMax {
+		if t.holding() && len(p) <= corkMax {
 			t.corkWrite(p)
 			return nil
 		}
@@ -333,7 +333,7 @@ func (t *fdStream) Writelines(bufs [][]byte) error {
 	}
 	sent := 0
 	if t.wb.size == 0 {
-		if t.loop.io.dispatching && total <= corkMax {
+		if t.holding() && total <= corkMax {
 			for _, b := range bufs {
 				t.corkWrite(b)
 			}

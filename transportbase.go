@@ -19,6 +19,7 @@ const (
 	fCorked                         // holds writes made during the IO dispatch (corkWrite)
 	fSendFile                       // SendFile is sending: writes are refused
 	fPipe                           // the fd is a pipe, not a socket (fdStream)
+	fHoldWrites                     // small writes wait for the end of the pass (holdWrites)
 )
 
 const (

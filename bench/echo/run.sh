@@ -33,23 +33,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
-bin=$(mktemp -d)
-srv_pid=
-cleanup() {
-  [ -n "$srv_pid" ] && kill -9 "$srv_pid" 2>/dev/null || true
-  rm -rf "$bin"
-}
-trap cleanup EXIT
-
-PY=${PYTHON:-/usr/bin/python3}
-DUR=${DURATION:-5s}
-WARM=${WARMUP:-1s}
-REPEAT=${REPEAT:-3}
-pyname=uvloop
-if ! "$PY" -c 'import uvloop' 2>/dev/null; then
-  echo "run.sh: no uvloop for $PY: the Python server runs on plain asyncio" >&2
-  pyname=asyncio
-fi
+. "$here/harness.sh"
 CC=${CC:-cc}
 cname=c
 if ! command -v "$CC" >/dev/null; then
@@ -57,20 +41,14 @@ if ! command -v "$CC" >/dev/null; then
   cname=
 fi
 SERVERS=${SERVERS:-"aio net $pyname $cname"}
-ONLY=${ONLY:-}
-NICE=${NICE:-0}
 
-go build -o "$bin/loadgen" ./loadgen
 go build -o "$bin/aioserver" ./aioserver
 go build -o "$bin/netserver" ./netserver
 case " $SERVERS " in
   *" c "*) "$CC" -O2 -o "$bin/cserver" cserver.c ;;
 esac
-results="$bin/results.txt"
-: > "$results"
 
-start() {
-  local cmd
+server_cmd() {
   case $1 in
     aio) cmd=("$bin/aioserver") ;;
     net) cmd=("$bin/netserver") ;;
@@ -78,39 +56,6 @@ start() {
     uvloop|asyncio) cmd=("$PY" "$here/uvloop_server.py") ;;
     *) echo "unknown server $1" >&2; exit 1 ;;
   esac
-  : > "$bin/out"
-  GOMAXPROCS=1 nice -n "$NICE" taskset -c 0 "${cmd[@]}" > "$bin/out" 2> "$bin/err" &
-  srv_pid=$!
-  for _ in $(seq 200); do
-    grep -q LISTEN "$bin/out" && break
-    sleep 0.05
-  done
-  srv_addr=$(awk '/LISTEN/{print $2}' "$bin/out")
-  if [ -z "$srv_addr" ]; then
-    echo "server $1 did not start:" >&2; cat "$bin/err" >&2; exit 1
-  fi
-}
-
-stop() {
-  kill -9 "$srv_pid" 2>/dev/null || true
-  wait "$srv_pid" 2>/dev/null || true
-  srv_pid=
-}
-
-scenario() {
-  local label=$1 s r
-  shift
-  if [ -n "$ONLY" ] && ! grep -qE "$ONLY" <<< "$label"; then
-    return
-  fi
-  for r in $(seq "$REPEAT"); do
-    for s in $SERVERS; do
-      start "$s"
-      nice -n "$NICE" taskset -c 1 "$bin/loadgen" -server "$s" -scenario "$label" -addr "$srv_addr" -pid "$srv_pid" \
-        -warmup "$WARM" -duration "$DUR" "$@" | tee -a "$results" >&2
-      stop
-    done
-  done
 }
 
 scenario "ping-pong, 64 conns × 64 B" -conns 64 -size 64 -depth 1
@@ -123,5 +68,4 @@ scenario "1 MiB messages, 4 conns" -conns 4 -size 1048576 -depth 1
 scenario "1 MiB messages at 400 MB/s" -conns 4 -size 1048576 -depth 1 -rate 400
 REPEAT=1 scenario "10,000 idle conns" -mode idle -conns 10000
 
-echo
-"$bin/loadgen" -report "$results"
+report

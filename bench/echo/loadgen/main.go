@@ -13,6 +13,9 @@
 //	             in total, to compare servers' CPU cost at equal load.
 //	-mode idle   -conns N: opens N connections, each echoes one byte,
 //	             then measures the server's RSS growth per connection.
+//	-lines       every message ends in "\n" (a line of -size bytes, for
+//	             line servers such as bench/stream's); in idle mode each
+//	             connection echoes the line "x\n".
 //	-report FILE prints the RESULT lines of FILE as a markdown table.
 //
 // With -pid, the server's CPU time (utime+stime from /proc/PID/stat, all
@@ -45,6 +48,7 @@ var (
 	server   = flag.String("server", "?", "server name for the RESULT line")
 	scenario = flag.String("scenario", "", "scenario name for the RESULT line (default: from the flags)")
 	report   = flag.String("report", "", "print the RESULT lines of this file as a markdown table and exit")
+	lines    = flag.Bool("lines", false, "end every message with a newline (line servers)")
 )
 
 func main() {
@@ -107,6 +111,7 @@ func splitHostPort(s string) (string, int, error) {
 type conn struct {
 	fd     int
 	toSend int // bytes queued to send
+	off    int // offset of the next byte to send in its message (-lines)
 	got    int // bytes of the current message received
 	out    bool
 	owed   int  // messages due, waiting for pacing tokens
@@ -140,9 +145,12 @@ func runEcho(sa *unix.SockaddrInet4) {
 	if err != nil {
 		fatal(err)
 	}
-	wbuf := make([]byte, 256<<10)
+	wbuf := make([]byte, 256<<10+*size)
 	for i := range wbuf {
 		wbuf[i] = byte('a' + i%26)
+		if *lines && i%*size == *size-1 {
+			wbuf[i] = '\n'
+		}
 	}
 	rbuf := make([]byte, 256<<10)
 	cs := make(map[int]*conn, *conns)
@@ -158,7 +166,9 @@ func runEcho(sa *unix.SockaddrInet4) {
 	var msgs int64
 	flush := func(c *conn) {
 		for c.toSend > 0 {
-			n, err := unix.Write(c.fd, wbuf[:min(c.toSend, len(wbuf))])
+			// With -lines, each write goes on from where the last one
+			// stopped in its message, so the newlines stay in place.
+			n, err := unix.Write(c.fd, wbuf[c.off:c.off+min(c.toSend, 256<<10)])
 			if err == unix.EAGAIN {
 				break
 			}
@@ -166,6 +176,9 @@ func runEcho(sa *unix.SockaddrInet4) {
 				fatal(fmt.Errorf("write: %w", err))
 			}
 			c.toSend -= n
+			if *lines {
+				c.off = (c.off + n) % *size
+			}
 		}
 		want := c.toSend > 0
 		if want != c.out {
@@ -349,13 +362,13 @@ func openEchoed(sa *unix.SockaddrInet4, n int) []int {
 				if e, _ := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR); e != 0 {
 					fatal(fmt.Errorf("connect: %w", unix.Errno(e)))
 				}
-				if _, err := unix.Write(fd, []byte("x")); err != nil {
+				if _, err := unix.Write(fd, idleMsg()); err != nil {
 					fatal(err)
 				}
 				ctl(epfd, unix.EPOLL_CTL_MOD, fd, unix.EPOLLIN)
 				continue
 			}
-			if r, err := unix.Read(fd, buf); err == nil && r == 1 {
+			if r, err := unix.Read(fd, buf); err == nil && r == len(idleMsg()) {
 				ctl(epfd, unix.EPOLL_CTL_DEL, fd, 0)
 				left--
 			} else if err != unix.EAGAIN {
@@ -364,6 +377,14 @@ func openEchoed(sa *unix.SockaddrInet4, n int) []int {
 		}
 	}
 	return fds
+}
+
+// idleMsg is what each idle connection sends, and gets back, once.
+func idleMsg() []byte {
+	if *lines {
+		return []byte("x\n")
+	}
+	return []byte("x")
 }
 
 // sample is the CPU time of the server and of this process at a moment.
