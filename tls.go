@@ -171,6 +171,12 @@ func newTLSTransport(l *Loop, cfg *tls.Config, server bool, proto Protocol) *TLS
 // ConnectionMade starts a server's handshake in a task of its own.
 func (r *tlsRecords) ConnectionMade(raw Transport) {
 	r.streamProtocol.ConnectionMade(raw)
+	if st, ok := raw.(*SocketTransport); ok {
+		// Records go out as crypto/tls writes them: holding them to the
+		// end of the pass would hide them from the write-buffer size and
+		// Abort that the TLS transport reports from the socket's.
+		st.flags &^= fHoldWrites
+	}
 	t := r.tt
 	t.raw = raw
 	if !t.server {
@@ -178,6 +184,14 @@ func (r *tlsRecords) ConnectionMade(raw Transport) {
 	}
 	CreateTask(t.loop, t.serveHandshake)
 }
+
+// GetBuffer and BufferUpdated shadow those of the embedded stream
+// protocol, which reads into the reader's own buffer: the records layer
+// must see each read as DataReceived does, in the loop's read buffer.
+func (r *tlsRecords) GetBuffer(int) []byte { return r.tt.loop.readBuffer() }
+
+// BufferUpdated hands the n bytes read to DataReceived.
+func (r *tlsRecords) BufferUpdated(n int) { r.DataReceived(r.tt.loop.readBuffer()[:n]) }
 
 // DataReceived decrypts data straight from the socket's buffer when the
 // transport reads (the adapter reads what the reader holds first, then
