@@ -319,7 +319,7 @@ func (c *Client) DoInto(t *aio.Task, req *ClientRequest, resp *ClientResponse) e
 		}
 		c.storeCookies(ex.u, resp)
 		next, ok := ex.redirect(resp)
-		if !ok {
+		if !ok || c.cfg.maxRedirects == 0 {
 			break
 		}
 		if redirects == c.cfg.maxRedirects {
