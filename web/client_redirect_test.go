@@ -8,6 +8,8 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aio-go/aio"
@@ -93,17 +95,17 @@ func TestClientRedirects(t *testing.T) {
 }
 
 func TestClientRedirectLimit(t *testing.T) {
-	hops := 0
+	var hops atomic.Int32
 	srv := newServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hops++
+		hops.Add(1)
 		http.Redirect(w, r, "/loop", http.StatusFound)
 	}))
 	clRun(t, func(tk *aio.Task) error {
 		c := web.NewClient(web.ClientMaxRedirects(3))
 		defer c.Close()
 		_, err := c.Get(tk, srv.URL+"/loop")
-		if !errors.Is(err, web.ErrClientTooManyRedirects) || hops != 4 {
-			t.Errorf("loop: %v after %d requests; want ErrClientTooManyRedirects after 4", err, hops)
+		if !errors.Is(err, web.ErrClientTooManyRedirects) || hops.Load() != 4 {
+			t.Errorf("loop: %v after %d requests; want ErrClientTooManyRedirects after 4", err, hops.Load())
 		}
 		return nil
 	})
@@ -112,9 +114,12 @@ func TestClientRedirectLimit(t *testing.T) {
 // TestClientRedirectCrossHost: Authorization and the request's Cookie go
 // to the same host only.
 func TestClientRedirectCrossHost(t *testing.T) {
+	var mu sync.Mutex
 	seen := map[string]string{}
 	report := func(name string) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			defer mu.Unlock()
 			seen[name] = r.Header.Get("Authorization") + "|" + r.Header.Get("Cookie")
 		}
 	}
@@ -137,6 +142,8 @@ func TestClientRedirectCrossHost(t *testing.T) {
 			}
 			resp.Close()
 		}
+		mu.Lock()
+		defer mu.Unlock()
 		if seen["same"] != "Basic dTpw|k=v" || seen["other"] != "|" {
 			t.Errorf("same host got %q, other host got %q", seen["same"], seen["other"])
 		}
@@ -255,8 +262,11 @@ func TestClientRaiseForStatus(t *testing.T) {
 // TestClientProxy sends requests through an HTTP proxy: a test server
 // that checks the absolute-form target and answers for the origin.
 func TestClientProxy(t *testing.T) {
+	var mu sync.Mutex
 	var targets []string
 	proxy := newServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
 		targets = append(targets, r.RequestURI+" "+r.Header.Get("Proxy-Authorization"))
 		io.WriteString(w, "via proxy")
 	}))
@@ -272,6 +282,8 @@ func TestClientProxy(t *testing.T) {
 		if body, _ := read(tk, resp); body != "via proxy" {
 			t.Errorf("body %q", body)
 		}
+		mu.Lock()
+		defer mu.Unlock()
 		if len(targets) != 1 || targets[0] != "http://origin.example:8080/page?q=1 Basic cHU6cHA=" {
 			t.Errorf("proxy saw %q", targets)
 		}
