@@ -311,8 +311,10 @@ func (c *Client) DoInto(t *aio.Task, req *ClientRequest, resp *ClientResponse) e
 		return clientErr("request", method, req.URL, err)
 	}
 	tm := req.timeouts(c)
-	deadline := c.deadline(tm.Total)
-	ex := clientExchange{c: c, req: req, method: method, u: u, tm: tm, deadline: deadline, body: req.body}
+	// The exchange lives in the response, which the caller may reuse:
+	// no allocation for it.
+	ex := &resp.ex
+	*ex = clientExchange{c: c, req: req, method: method, u: u, tm: tm, deadline: c.deadline(tm.Total), body: req.body}
 	for redirects := 0; ; redirects++ {
 		if err := ex.roundTrip(t, resp); err != nil {
 			return clientErr(ex.op, ex.method, ex.u, err)

@@ -68,6 +68,8 @@ type ClientResponse struct {
 	gz      *gzip.Reader // kept for the next response into this one
 	body    []byte       // Bytes' result
 	cached  bool
+
+	ex clientExchange // of the Do that fills the response
 }
 
 // clientField locates a field's name hbuf[name:value] and value
@@ -177,7 +179,7 @@ func (r *ClientResponse) reset() {
 	if r.conn != nil {
 		r.Close()
 	}
-	*r = ClientResponse{gz: r.gz, hbuf: r.hbuf[:0], fields: r.fields[:0]}
+	*r = ClientResponse{gz: r.gz, hbuf: r.hbuf[:0], fields: r.fields[:0], ex: r.ex}
 }
 
 // Reason returns the reason phrase of the status line ("OK").
