@@ -1,12 +1,16 @@
 // Command aio is the aio toolbox.
 //
 //	aio serve [-addr 127.0.0.1:8000] [-loops N]
+//	aio wget [-O dir] [-c N] [-timeout d] [-L] URL...
 //
 // serve runs the demo web app of the tutorials (seed 000's aiohttp
 // server): "/" answers <h1>Index</h1> and "/hello/{name}" answers
 // <h1>hello, {name}!</h1>, each after an asynchronous 0.5 s sleep, so
 // many requests wait at once on one loop. It runs on aio's own transports
 // and protocols, one loop per core, until SIGINT or SIGTERM.
+//
+// wget fetches URLs at once on one loop with web.Client and prints each
+// response's status line and headers (the tutorials' asyncio wget).
 //
 // "aio help" and "aio serve -h" print the usage. The exit status is 0 on
 // success and after help, 1 when the command fails, 2 for a bad command
@@ -63,9 +67,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return runServe(args[1:], stdout)
+	case "wget":
+		return runWget(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 && args[1] == "serve" {
 			serveUsage(stdout)
+			return nil
+		}
+		if len(args) > 1 && args[1] == "wget" {
+			wgetUsage(stdout)
 			return nil
 		}
 		usage(stdout)
@@ -100,6 +110,7 @@ func usage(w io.Writer) {
 
 commands:
   serve   run the tutorials' demo web app (default 127.0.0.1:8000)
+  wget    fetch URLs at once and print their status lines and headers
   help    print this help; "aio help serve" for the command's
 
 Run "aio serve -h" for the command's flags.
