@@ -100,12 +100,23 @@ func TestClientTimeouts(t *testing.T) {
 				t.Errorf("%s: timed out after %v, want %v", what, got, d)
 			}
 		}
+		// A pooled connection (whose idle expiry is armed, 15 s away)
+		// then the read timeout, 2 s: the timer is re-armed earlier.
+		untimed, _ := web.NewClientRequest("GET", ls.url+"/fine")
+		untimed.Timeout = &web.ClientTimeout{}
+		resp, err := c.Do(tk, untimed)
+		if err != nil {
+			return err
+		}
+		if _, err := read(tk, resp); err != nil {
+			return err
+		}
 		expect("read timeout, no answer", 2*time.Second, func() error {
 			_, err := c.Get(tk, ls.url+"/silent")
 			return err
 		})
 		// The trickle keeps each read under 2 s, but the total is 3 s.
-		resp, err := c.Get(tk, ls.url+"/trickle")
+		resp, err = c.Get(tk, ls.url+"/trickle")
 		if err != nil {
 			return err
 		}
