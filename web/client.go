@@ -194,10 +194,11 @@ func NewClient(opts ...ClientOption) *Client {
 	return c
 }
 
-// Close closes the client's idle connections and stops it: waiting and
-// later requests fail with [ErrClientClosed], and a connection still
-// reading a response is closed when that response is. Call it from the
-// client's loop (or before it ever ran); closing twice does nothing.
+// Close closes the client's connections and stops it (aiohttp's
+// session.close()): requests waiting for a connection and later ones
+// fail with [ErrClientClosed], and a request or a body read in progress
+// fails as its connection closes. Call it from the client's loop (or
+// before it ever ran); closing twice does nothing.
 func (c *Client) Close() error {
 	if c.closed {
 		return nil

@@ -72,8 +72,11 @@ func newClientConn(c *Client, key clientKey) *clientConn {
 	return cn
 }
 
-// ConnectionMade keeps the transport.
-func (cn *clientConn) ConnectionMade(tr aio.Transport) { cn.tr = tr }
+// ConnectionMade keeps the transport, and the pool the connection.
+func (cn *clientConn) ConnectionMade(tr aio.Transport) {
+	cn.tr = tr
+	cn.c.pool.all[cn] = struct{}{}
+}
 
 // GetBuffer returns the free end of the connection's buffer, making room
 // first: the bytes already read out are dropped, and the buffer grows if
@@ -187,6 +190,7 @@ func (cn *clientConn) forget() {
 		return
 	}
 	cn.gone = true
+	delete(cn.c.pool.all, cn)
 	cn.c.pool.removeIdle(cn)
 	cn.c.pool.unreserve(cn.c, cn.key)
 }

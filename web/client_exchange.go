@@ -81,8 +81,8 @@ func (ex *clientExchange) exchange(t *aio.Task, cn *clientConn, resp *ClientResp
 	if err := ex.writeHead(cn, expect); err != nil {
 		return err
 	}
-	if !expect && ex.body.isStream() && !ex.noBody {
-		if err := ex.writeStream(t, cn); err != nil {
+	if !expect && !ex.noBody && !ex.bodyInHead() {
+		if err := ex.sendBody(t, cn); err != nil {
 			return err
 		}
 	}
@@ -208,7 +208,7 @@ func (ex *clientExchange) writeHead(cn *clientConn, expect bool) error {
 		w.Header("Expect", "100-continue")
 	}
 	w.EndHead()
-	if !expect && !ex.noBody && b.has && !b.isStream() {
+	if !expect && !ex.noBody && ex.bodyInHead() {
 		w.Body(b.data)
 		w.End(nil)
 	}
@@ -347,7 +347,29 @@ func (ex *clientExchange) sendBody(t *aio.Task, cn *clientConn) error {
 	if ex.body.isStream() {
 		return ex.writeStream(t, cn)
 	}
-	return cn.tr.Write(ex.body.data)
+	for data := ex.body.data; len(data) > 0; {
+		n := min(len(data), clientStreamChunk)
+		if err := cn.tr.Write(data[:n]); err != nil {
+			return err
+		}
+		data = data[n:]
+		if err := cn.drain(t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// clientBodyInHead is the largest body of bytes sent with the head, in
+// one write; a larger one is sent in pieces as the transport drains, so
+// that its write buffer never holds a copy of all of it.
+const clientBodyInHead = 64 << 10
+
+// bodyInHead reports whether the body goes out with the head: bytes, and
+// not too many.
+func (ex *clientExchange) bodyInHead() bool {
+	b := &ex.body
+	return !b.has || !b.isStream() && len(b.data) <= clientBodyInHead
 }
 
 // readHead reads up to the final response's head, skipping

@@ -22,6 +22,7 @@ type clientKey struct {
 // that finds an idle connection or room takes nothing a waiter could have.
 type clientPool struct {
 	idle    map[clientKey][]*clientConn // most recently used last
+	all     map[*clientConn]struct{}    // every connection made and not yet gone
 	open    map[clientKey]int           // connections open or being made, per key
 	total   int
 	waiters []*clientWaiter
@@ -40,6 +41,7 @@ type clientWaiter struct {
 
 func (p *clientPool) init() {
 	p.idle = make(map[clientKey][]*clientConn)
+	p.all = make(map[*clientConn]struct{})
 	p.open = make(map[clientKey]int)
 }
 
@@ -185,14 +187,11 @@ func (p *clientPool) wait(c *Client, t *aio.Task, key clientKey) (*clientConn, e
 	return w.conn, nil // nil with a slot reserved: connect
 }
 
-// closeAll closes the idle connections and wakes the waiters with the
-// client closed.
+// closeAll closes every connection, idle or in use (a request on one
+// fails), and wakes the waiters with the client closed.
 func (p *clientPool) closeAll(c *Client) {
-	for _, list := range p.idle {
-		for _, cn := range slices.Clone(list) {
-			p.removeIdle(cn)
-			cn.abort()
-		}
+	for cn := range p.all {
+		cn.abort()
 	}
 	for _, w := range p.waiters {
 		w.closed = true
