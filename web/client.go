@@ -242,7 +242,39 @@ func (c *Client) Head(t *aio.Task, url string) (*ClientResponse, error) {
 //
 // Cancellation: as for [Client.Get].
 func (c *Client) Post(t *aio.Task, url, contentType string, body []byte) (*ClientResponse, error) {
-	return c.request(t, http.MethodPost, url, func(r *ClientRequest) error {
+	return c.withBody(t, http.MethodPost, url, contentType, body)
+}
+
+// Put sends body to url with PUT and the given Content-Type.
+//
+// Cancellation: as for [Client.Get].
+func (c *Client) Put(t *aio.Task, url, contentType string, body []byte) (*ClientResponse, error) {
+	return c.withBody(t, http.MethodPut, url, contentType, body)
+}
+
+// Patch sends body to url with PATCH and the given Content-Type.
+//
+// Cancellation: as for [Client.Get].
+func (c *Client) Patch(t *aio.Task, url, contentType string, body []byte) (*ClientResponse, error) {
+	return c.withBody(t, http.MethodPatch, url, contentType, body)
+}
+
+// Delete requests url with DELETE.
+//
+// Cancellation: as for [Client.Get].
+func (c *Client) Delete(t *aio.Task, url string) (*ClientResponse, error) {
+	return c.request(t, http.MethodDelete, url, nil)
+}
+
+// Options requests url with OPTIONS.
+//
+// Cancellation: as for [Client.Get].
+func (c *Client) Options(t *aio.Task, url string) (*ClientResponse, error) {
+	return c.request(t, http.MethodOptions, url, nil)
+}
+
+func (c *Client) withBody(t *aio.Task, method, url, contentType string, body []byte) (*ClientResponse, error) {
+	return c.request(t, method, url, func(r *ClientRequest) error {
 		r.SetBody(body)
 		r.Header.Set("Content-Type", contentType)
 		return nil

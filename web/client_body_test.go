@@ -315,3 +315,62 @@ func TestClientCloseDelimited(t *testing.T) {
 		return nil
 	})
 }
+
+// TestClientLimitsOnBodies: Bytes refuses a body past ClientMaxBodySize
+// (after decoding), Lines a line past the stream limit, and the parser a
+// head past ClientMaxHeaderBytes.
+func TestClientLimitsOnBodies(t *testing.T) {
+	var gzBomb bytes.Buffer
+	zw := gzip.NewWriter(&gzBomb)
+	zw.Write(make([]byte, 1<<20))
+	zw.Close()
+	srv := newServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/exact":
+			io.WriteString(w, strings.Repeat("x", 1000))
+		case "/over":
+			io.WriteString(w, strings.Repeat("x", 1001))
+		case "/bomb":
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Write(gzBomb.Bytes())
+		case "/longline":
+			io.WriteString(w, "short\n"+strings.Repeat("y", aio.DefaultStreamLimit+10)+"\n")
+		case "/bighead":
+			w.Header().Set("X-Big", strings.Repeat("h", 2000))
+		}
+	}))
+	clRun(t, func(tk *aio.Task) error {
+		c := web.NewClient(web.ClientMaxBodySize(1000), web.ClientMaxHeaderBytes(1024))
+		defer c.Close()
+		for p, wantErr := range map[string]bool{"/exact": false, "/over": true, "/bomb": true} {
+			resp, err := c.Get(tk, srv.URL+p)
+			if err != nil {
+				return err
+			}
+			if _, err := resp.Bytes(tk); errors.Is(err, web.ErrClientBodyTooLarge) != wantErr {
+				t.Errorf("%s: %v, want ErrClientBodyTooLarge %v", p, err, wantErr)
+			}
+		}
+		resp, err := c.Get(tk, srv.URL+"/longline")
+		if err != nil {
+			return err
+		}
+		var lines []string
+		var lerr error
+		for line, err := range resp.Lines(tk) {
+			if err != nil {
+				lerr = err
+				break
+			}
+			lines = append(lines, string(line))
+		}
+		if len(lines) != 1 || lines[0] != "short\n" || !errors.Is(lerr, aio.ErrLimitOverrun) {
+			t.Errorf("long line: %d lines (the first %.20q), %v", len(lines), lines, lerr)
+		}
+		resp.Close()
+		if _, err := c.Get(tk, srv.URL+"/bighead"); !errors.Is(err, web.ErrClientBadResponse) {
+			t.Errorf("big head: %v, want ErrClientBadResponse", err)
+		}
+		return nil
+	})
+}

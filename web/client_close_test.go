@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -74,7 +76,14 @@ func TestClientCloseInFlight(t *testing.T) {
 // head is sent as the transport drains, with or without 100-continue.
 func TestClientLargeBody(t *testing.T) {
 	big := strings.Repeat("0123456789abcdef", 1<<16) // 1 MiB
-	srv := newServer(t, nil, http.HandlerFunc(echoHandler))
+	srv := newServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/count" {
+			n, _ := io.Copy(io.Discard, r.Body)
+			fmt.Fprintf(w, "n=%d", n)
+			return
+		}
+		echoHandler(w, r)
+	}))
 	clRun(t, func(tk *aio.Task) error {
 		c := web.NewClient()
 		defer c.Close()
@@ -90,6 +99,16 @@ func TestClientLargeBody(t *testing.T) {
 			if err != nil || !strings.Contains(got, "length=1048576\n") || !strings.Contains(got, "body="+big+"\n") {
 				t.Errorf("expect %v: %d bytes back, %v", expect, len(got), err)
 			}
+		}
+		// Past the transport's 64 MiB hard limit: only sending as it
+		// drains gets it through.
+		huge := make([]byte, 80<<20)
+		resp, err := c.Put(tk, srv.URL+"/count", "application/octet-stream", huge)
+		if err != nil {
+			return err
+		}
+		if got, err := read(tk, resp); got != "n=83886080" || err != nil {
+			t.Errorf("80 MiB body: %q, %v", got, err)
 		}
 		return nil
 	})

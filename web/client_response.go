@@ -506,6 +506,10 @@ func (r *ClientResponse) Lines(t *aio.Task) iter.Seq2[[]byte, error] {
 		off := 0
 		for {
 			if i := bytes.IndexByte(buf[off:], '\n'); i >= 0 {
+				if i >= aio.DefaultStreamLimit {
+					yield(nil, &aio.LimitOverrunError{Message: "line longer than the limit", Consumed: i})
+					return
+				}
 				line := bytes.Clone(buf[off : off+i+1])
 				off += i + 1
 				if !yield(line, nil) {

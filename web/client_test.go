@@ -364,3 +364,32 @@ func TestClientOtherLoop(t *testing.T) {
 		return nil
 	})
 }
+
+// TestClientShortcuts: the method shortcuts send what they say.
+func TestClientShortcuts(t *testing.T) {
+	srv := newServer(t, nil, http.HandlerFunc(echoHandler))
+	clRun(t, func(tk *aio.Task) error {
+		c := web.NewClient()
+		defer c.Close()
+		calls := []struct {
+			do   func() (*web.ClientResponse, error)
+			want string
+		}{
+			{func() (*web.ClientResponse, error) { return c.Put(tk, srv.URL, "text/a", []byte("p")) }, "method=PUT\nuri=/\nctype=text/a\nlength=1"},
+			{func() (*web.ClientResponse, error) { return c.Patch(tk, srv.URL, "text/b", []byte("q")) }, "method=PATCH\nuri=/\nctype=text/b\nlength=1"},
+			{func() (*web.ClientResponse, error) { return c.Delete(tk, srv.URL) }, "method=DELETE\nuri=/\nctype=\nlength=0"},
+			{func() (*web.ClientResponse, error) { return c.Options(tk, srv.URL) }, "method=OPTIONS\nuri=/\nctype=\nlength=0"},
+			{func() (*web.ClientResponse, error) { return c.PostForm(tk, srv.URL, url.Values{"a": {"b"}}) }, "method=POST\nuri=/\nctype=application/x-www-form-urlencoded\nlength=3"},
+		}
+		for _, call := range calls {
+			resp, err := call.do()
+			if err != nil {
+				return err
+			}
+			if got, _ := read(tk, resp); !strings.HasPrefix(got, call.want) {
+				t.Errorf("got %q, want %q...", got, call.want)
+			}
+		}
+		return nil
+	})
+}
