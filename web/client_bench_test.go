@@ -57,39 +57,21 @@ func (p *minimalProtocol) DataReceived(b []byte) {
 // allocation test and of the benchmarks. A request is whatever ends in
 // an empty line (the clients send no body).
 func minimalServer(tb testing.TB) string {
-	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
+	return rawServer(tb, func(c net.Conn) {
+		var buf [4096]byte
+		var ends requestEnds
 		for {
-			c, err := ln.Accept()
+			n, err := c.Read(buf[:])
 			if err != nil {
 				return
 			}
-			go func() {
-				defer c.Close()
-				var buf [4096]byte
-				var ends requestEnds
-				for {
-					n, err := c.Read(buf[:])
-					if err != nil {
-						return
-					}
-					for range ends.feed(buf[:n]) {
-						if _, err := c.Write(minimalReply); err != nil {
-							return
-						}
-					}
+			for range ends.feed(buf[:n]) {
+				if _, err := c.Write(minimalReply); err != nil {
+					return
 				}
-			}()
+			}
 		}
-	}()
-	tb.Cleanup(func() { ln.Close(); <-done })
-	return "http://" + ln.Addr().String() + "/"
+	}) + "/"
 }
 
 // getInto does one GET with a reused request and response, the body read

@@ -19,11 +19,11 @@ import (
 
 // rawServer serves each connection with fn on its own goroutine: a peer
 // that writes exactly the bytes a test gives.
-func rawServer(t *testing.T, fn func(c net.Conn)) string {
-	t.Helper()
+func rawServer(tb testing.TB, fn func(c net.Conn)) string {
+	tb.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	done := make(chan struct{})
 	go func() {
@@ -39,7 +39,7 @@ func rawServer(t *testing.T, fn func(c net.Conn)) string {
 			}()
 		}
 	}()
-	t.Cleanup(func() { ln.Close(); <-done })
+	tb.Cleanup(func() { ln.Close(); <-done })
 	return "http://" + ln.Addr().String()
 }
 

@@ -20,17 +20,7 @@ func TestClientCloseInFlight(t *testing.T) {
 	aiotest.CheckGoroutines(t)
 	aiotest.CheckFDs(t)
 	clVirtual(t, func(tk *aio.Task) error {
-		ls, err := startLoopServer(tk, func(tk *aio.Task, head string, r *aio.StreamReader, w *aio.StreamWriter) {
-			switch path(head) {
-			case "/silent":
-				stall(tk, r)
-			case "/partial":
-				w.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"))
-				stall(tk, r)
-			default:
-				w.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
-			}
-		})
+		ls, err := startLoopServer(tk, canned)
 		if err != nil {
 			return err
 		}

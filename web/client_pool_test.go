@@ -381,14 +381,7 @@ func TestClientTotalLimit(t *testing.T) {
 // was handed the connection passes it on.
 func TestClientLimitHandover(t *testing.T) {
 	clVirtual(t, func(tk *aio.Task) error {
-		ls, err := startLoopServer(tk, func(tk *aio.Task, head string, r *aio.StreamReader, w *aio.StreamWriter) {
-			if path(head) == "/partial" {
-				w.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"))
-				stall(tk, r)
-				return
-			}
-			w.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
-		})
+		ls, err := startLoopServer(tk, canned)
 		if err != nil {
 			return err
 		}

@@ -61,26 +61,31 @@ func stall(tk *aio.Task, r *aio.StreamReader) {
 
 func path(head string) string { return strings.Fields(head)[1] }
 
+// canned answers by path: /silent never, /partial with 3 of 10 body
+// bytes and then nothing, /trickle with a body byte a second, anything
+// else "ok".
+func canned(tk *aio.Task, head string, r *aio.StreamReader, w *aio.StreamWriter) {
+	switch path(head) {
+	case "/silent":
+		stall(tk, r)
+	case "/partial":
+		w.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"))
+		stall(tk, r)
+	case "/trickle":
+		w.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n"))
+		for range 10 {
+			if aio.Sleep(tk, time.Second) != nil || w.Write([]byte("x")) != nil {
+				return
+			}
+		}
+	default:
+		w.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
+	}
+}
+
 func TestClientTimeouts(t *testing.T) {
 	clVirtual(t, func(tk *aio.Task) error {
-		ls, err := startLoopServer(tk, func(tk *aio.Task, head string, r *aio.StreamReader, w *aio.StreamWriter) {
-			switch path(head) {
-			case "/silent":
-				stall(tk, r)
-			case "/trickle": // a byte a second
-				w.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n"))
-				for range 10 {
-					if aio.Sleep(tk, time.Second) != nil || w.Write([]byte("x")) != nil {
-						return
-					}
-				}
-			case "/stall-body":
-				w.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"))
-				stall(tk, r)
-			default:
-				w.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
-			}
-		})
+		ls, err := startLoopServer(tk, canned)
 		if err != nil {
 			return err
 		}
@@ -124,7 +129,7 @@ func TestClientTimeouts(t *testing.T) {
 			_, err := resp.Bytes(tk)
 			return err
 		})
-		resp, err = c.Get(tk, ls.url+"/stall-body")
+		resp, err = c.Get(tk, ls.url+"/partial")
 		if err != nil {
 			return err
 		}
@@ -159,7 +164,7 @@ func TestClientTimeouts(t *testing.T) {
 
 		// Waiting for a connection counts in Connect: the only one is
 		// held by a response not read.
-		held, err := c.Get(tk, ls.url+"/stall-body")
+		held, err := c.Get(tk, ls.url+"/partial")
 		if err != nil {
 			return err
 		}
@@ -187,13 +192,7 @@ func TestClientTimeouts(t *testing.T) {
 // and frees its connection.
 func TestClientCancel(t *testing.T) {
 	clVirtual(t, func(tk *aio.Task) error {
-		ls, err := startLoopServer(tk, func(tk *aio.Task, head string, r *aio.StreamReader, w *aio.StreamWriter) {
-			if path(head) == "/silent" {
-				stall(tk, r)
-				return
-			}
-			w.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
-		})
+		ls, err := startLoopServer(tk, canned)
 		if err != nil {
 			return err
 		}
