@@ -27,6 +27,10 @@ var (
 	// ErrClientScheme: the URL's scheme is not http (or https with TLS
 	// configured), or the URL has no host.
 	ErrClientScheme = errors.New("web: unsupported URL")
+	// ErrClientInvalidHeader: the request has a header field that would
+	// break the message (a CR, LF or other control character: request
+	// splitting), or a bad method or URL; nothing was sent.
+	ErrClientInvalidHeader = errors.New("web: invalid request header")
 	// ErrClientBodyTooLarge: a body read whole ([ClientResponse.Bytes],
 	// Text, JSON) is longer than [ClientMaxBodySize].
 	ErrClientBodyTooLarge = errors.New("web: response body too large")

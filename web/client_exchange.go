@@ -55,7 +55,7 @@ func (ex *clientExchange) roundTrip(t *aio.Task, resp *ClientResponse) error {
 		}
 		resp.conn = nil
 		stale := reused && !cn.gotBytes && (cn.eof || cn.lost || ex.op == "write") &&
-			!errors.Is(err, aio.ErrCancelled) && !errors.Is(err, aio.ErrTimeout)
+			!errors.Is(err, aio.ErrCancelled) && !errors.Is(err, aio.ErrTimeout) && !errors.Is(err, ErrClientInvalidHeader)
 		cn.abort()
 		if attempt > 0 || !stale || !clientIdempotent(ex.method) || !ex.body.replayable() {
 			return err
@@ -214,7 +214,7 @@ func (ex *clientExchange) writeHead(cn *clientConn, expect bool) error {
 	}
 	bufs, err := w.Buffers()
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %w", ErrClientInvalidHeader, err)
 	}
 	return cn.tr.Writelines(bufs)
 }

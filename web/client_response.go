@@ -591,6 +591,9 @@ func (r *ClientResponse) Chunks(t *aio.Task) iter.Seq2[[]byte, error] {
 // Reader returns the body as an [io.Reader] whose Read suspends t (a
 // task's reader, for encoding/json's Decoder, io.Copy into a buffer and
 // the like). Use it from t only.
+//
+// Cancellation: its Read returns an error matching [aio.ErrCancelled],
+// as [ClientResponse.Read] does.
 func (r *ClientResponse) Reader(t *aio.Task) io.Reader { return &clientTaskReader{r, t} }
 
 type clientTaskReader struct {

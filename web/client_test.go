@@ -326,6 +326,18 @@ func TestClientErrors(t *testing.T) {
 		if _, err := c.Get(tk, "http://[::1"); err == nil {
 			t.Error("bad URL: no error")
 		}
+		srv := newServer(t, nil, http.HandlerFunc(echoHandler))
+		for name, value := range map[string]string{"X-Split": "a\r\nInjected: yes", "Bad Name": "v", "X-Nul": "a\x00b"} {
+			req, _ := web.NewClientRequest("GET", srv.URL)
+			req.Header[name] = []string{value}
+			if _, err := c.Do(tk, req); !errors.Is(err, web.ErrClientInvalidHeader) {
+				t.Errorf("header %q: %q: %v, want ErrClientInvalidHeader", name, value, err)
+			}
+		}
+		req, _ := web.NewClientRequest("BAD METHOD", srv.URL)
+		if _, err := c.Do(tk, req); !errors.Is(err, web.ErrClientInvalidHeader) {
+			t.Errorf("bad method: %v, want ErrClientInvalidHeader", err)
+		}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return err
