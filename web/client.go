@@ -62,13 +62,14 @@ type ClientTimeout struct {
 	SockRead time.Duration
 }
 
-// DefaultClientTimeout is the timeout of a client made without
-// [ClientTimeouts]: aiohttp's default, 5 minutes in total and 30 s to
-// connect.
-var DefaultClientTimeout = ClientTimeout{Total: 5 * time.Minute, SockConnect: 30 * time.Second}
-
 // Defaults of the client's options.
 const (
+	// DefaultClientTotalTimeout and DefaultClientSockConnectTimeout are
+	// the timeouts of a client made without [ClientTimeouts]: aiohttp's
+	// default ClientTimeout(total=300, sock_connect=30).
+	DefaultClientTotalTimeout       = 5 * time.Minute
+	DefaultClientSockConnectTimeout = 30 * time.Second
+
 	DefaultClientLimit        = 100              // aiohttp's TCPConnector limit
 	DefaultClientIdleTimeout  = 15 * time.Second // aiohttp's keepalive_timeout
 	DefaultClientMaxRedirects = 10
@@ -180,7 +181,7 @@ func ClientMaxHeaderBytes(n int) ClientOption {
 // the client binds to a loop at its first request.
 func NewClient(opts ...ClientOption) *Client {
 	c := &Client{cfg: clientConfig{
-		timeout:      DefaultClientTimeout,
+		timeout:      ClientTimeout{Total: DefaultClientTotalTimeout, SockConnect: DefaultClientSockConnectTimeout},
 		limit:        DefaultClientLimit,
 		idle:         DefaultClientIdleTimeout,
 		maxRedirects: DefaultClientMaxRedirects,
