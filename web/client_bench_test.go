@@ -196,3 +196,44 @@ func BenchmarkNetHTTPClientGet(b *testing.B) {
 		get()
 	}
 }
+
+// BenchmarkClientGetSameLoop: the minimal server as a protocol on the
+// client's loop, so that no goroutine wakes another: what a request
+// costs the loop itself, both ends of the socket included.
+func BenchmarkClientGetSameLoop(b *testing.B) {
+	b.ReportAllocs()
+	l, err := aio.NewLoop(aio.NoSignalHandlers())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	f := aio.CreateTask(l, func(tk *aio.Task) (struct{}, error) {
+		srv, err := aio.CreateServer(tk, func() *minimalProtocol { return &minimalProtocol{} }, "tcp", "127.0.0.1:0")
+		if err != nil {
+			return struct{}{}, err
+		}
+		defer srv.Close()
+		defer srv.AbortClients()
+		c := web.NewClient()
+		defer c.Close()
+		req, err := web.NewClientRequest("GET", "http://"+srv.Addr().String()+"/")
+		if err != nil {
+			return struct{}{}, err
+		}
+		resp := new(web.ClientResponse)
+		buf := make([]byte, 64)
+		if _, err := getInto(tk, c, req, resp, buf); err != nil {
+			return struct{}{}, err
+		}
+		b.ResetTimer()
+		for b.Loop() {
+			if _, err := getInto(tk, c, req, resp, buf); err != nil {
+				return struct{}{}, err
+			}
+		}
+		return struct{}{}, nil
+	})
+	if _, err := aio.RunUntilComplete(l, f); err != nil {
+		b.Fatal(err)
+	}
+}

@@ -27,6 +27,9 @@ var (
 	// ErrClientScheme: the URL's scheme is not http (or https with TLS
 	// configured), or the URL has no host.
 	ErrClientScheme = errors.New("web: unsupported URL")
+	// ErrClientProxy: the proxy refused to open a tunnel (CONNECT) to
+	// the host of an https URL.
+	ErrClientProxy = errors.New("web: proxy refused the tunnel")
 	// ErrClientInvalidHeader: the request has a header field that would
 	// break the message (a CR, LF or other control character: request
 	// splitting), or a bad method or URL; nothing was sent.

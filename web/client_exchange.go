@@ -178,7 +178,7 @@ func (ex *clientExchange) writeHead(cn *clientConn, expect bool) error {
 	w := &cn.w
 	w.Reset()
 	u := ex.u
-	if ex.proxy != nil {
+	if ex.proxy != nil && u.Scheme == "http" {
 		w.RequestLine(ex.method, u.Scheme+"://"+u.Host+ex.req.requestTarget(u))
 	} else {
 		w.RequestLine(ex.method, ex.req.requestTarget(u))
@@ -271,9 +271,8 @@ func (ex *clientExchange) writeDefaults(w *http1.Writer) {
 			w.Header("Authorization", clientBasic(ex.c.cfg.user, ex.c.cfg.pass))
 		}
 	}
-	if p := ex.proxy; p != nil && p.User != nil {
-		pass, _ := p.User.Password()
-		w.Header("Proxy-Authorization", clientBasic(p.User.Username(), pass))
+	if ex.u.Scheme == "http" {
+		ex.proxyAuth(w)
 	}
 	if jar := ex.c.cfg.jar; jar != nil {
 		if cookies := jar.Cookies(ex.u); len(cookies) > 0 {
@@ -286,6 +285,15 @@ func (ex *clientExchange) writeDefaults(w *http1.Writer) {
 			}
 			w.Header("Cookie", sb.String())
 		}
+	}
+}
+
+// proxyAuth writes Proxy-Authorization from the proxy URL's user
+// information, if any.
+func (ex *clientExchange) proxyAuth(w *http1.Writer) {
+	if p := ex.proxy; p != nil && p.User != nil {
+		pass, _ := p.User.Password()
+		w.Header("Proxy-Authorization", clientBasic(p.User.Username(), pass))
 	}
 }
 
