@@ -265,6 +265,7 @@ func TestClientCloseDelimited(t *testing.T) {
 	replies := map[string]string{
 		"/until-close": "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nall of this until the close",
 		"/http10":      "HTTP/1.0 200 OK\r\n\r\nold style",
+		"/early":       "HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
 		"/short":       "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this",
 		"/shortchunk":  "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabc",
 		"/nothing":     "",
@@ -294,6 +295,13 @@ func TestClientCloseDelimited(t *testing.T) {
 			if body, err := read(tk, resp); body != want || err != nil || resp.ContentLength != -1 {
 				t.Errorf("%s: %q, %v, length %d", p, body, err, resp.ContentLength)
 			}
+		}
+		resp, err := c.Get(tk, base+"/early")
+		if err != nil {
+			return err
+		}
+		if body, err := read(tk, resp); resp.StatusCode != 200 || body != "ok" || err != nil || resp.HeaderValue("Link") != nil {
+			t.Errorf("after 103: %d %q, %v, Link %q", resp.StatusCode, body, err, resp.HeaderValue("Link"))
 		}
 		for _, p := range []string{"/short", "/shortchunk"} {
 			resp, err := c.Get(tk, base+p)
