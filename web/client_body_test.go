@@ -182,7 +182,7 @@ func TestClientResponseFraming(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if body, err := read(tk, hresp); body != "" || err != nil || string(hresp.HeaderValue("Content-Length")) != "1234" {
+		if body, err := read(tk, hresp); body != "" || err != nil || string(hresp.HeaderValue("Content-Length")) != "1234" || hresp.ContentLength != 1234 {
 			t.Errorf("HEAD: %q, %v, Content-Length %q", body, err, hresp.HeaderValue("Content-Length"))
 		}
 		for _, p := range []string{"/204", "/304"} {

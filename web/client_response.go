@@ -38,7 +38,8 @@ type ClientResponse struct {
 	ProtoMinor int // 1 for HTTP/1.1, 0 for HTTP/1.0
 	// ContentLength is the body's length from the Content-Length header,
 	// -1 if unknown (chunked, until the close, or decoded from gzip or
-	// deflate), 0 for no body.
+	// deflate), 0 for no body; for HEAD, the length a GET would have had
+	// (from the header; -1 without one), as net/http reports it.
 	ContentLength int64
 	// Uncompressed reports that the body was sent gzip- or
 	// deflate-encoded and is decoded as it is read.
@@ -108,6 +109,12 @@ func (r *ClientResponse) setHead(ex *clientExchange, cn *clientConn, h *http1.Re
 	}
 	r.nhead = len(r.fields)
 	r.raw.r = r
+	if ex.method == "HEAD" {
+		r.ContentLength = -1
+		if n, err := strconv.ParseInt(string(r.HeaderValue("Content-Length")), 10, 64); err == nil && n >= 0 {
+			r.ContentLength = n
+		}
+	}
 	if ex.decode && !r.noBody {
 		if ce := r.HeaderValue("Content-Encoding"); ce != nil {
 			switch {
