@@ -10,15 +10,15 @@ import (
 	"github.com/aio-go/aio/web"
 )
 
-// minimalReply is the minimal server's answer to every request.
-var minimalReply = []byte("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, World!")
+// clMinimalReply is the minimal server's answer to every request.
+var clMinimalReply = []byte("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, World!")
 
-// requestEnds finds the ends of requests without bodies in a byte
+// clRequestEnds finds the ends of requests without bodies in a byte
 // stream: each empty line.
-type requestEnds struct{ seen int } // bytes of "\r\n\r\n" matched
+type clRequestEnds struct{ seen int } // bytes of "\r\n\r\n" matched
 
 // feed returns how many requests b completes.
-func (e *requestEnds) feed(b []byte) int {
+func (e *clRequestEnds) feed(b []byte) int {
 	n := 0
 	for _, c := range b {
 		switch {
@@ -37,36 +37,36 @@ func (e *requestEnds) feed(b []byte) int {
 	return n
 }
 
-// minimalProtocol is the minimal server as a protocol on the client's
+// clMinimalProtocol is the minimal server as a protocol on the client's
 // own loop.
-type minimalProtocol struct {
+type clMinimalProtocol struct {
 	tr   aio.Transport
-	ends requestEnds
+	ends clRequestEnds
 }
 
-func (p *minimalProtocol) ConnectionMade(tr aio.Transport) { p.tr = tr }
-func (p *minimalProtocol) ConnectionLost(error)            {}
-func (p *minimalProtocol) DataReceived(b []byte) {
+func (p *clMinimalProtocol) ConnectionMade(tr aio.Transport) { p.tr = tr }
+func (p *clMinimalProtocol) ConnectionLost(error)            {}
+func (p *clMinimalProtocol) DataReceived(b []byte) {
 	for range p.ends.feed(b) {
-		p.tr.Write(minimalReply)
+		p.tr.Write(clMinimalReply)
 	}
 }
 
-// minimalServer answers every request on a connection with the same
+// clMinimalServer answers every request on a connection with the same
 // 13-byte response, allocating nothing per request: the peer of the
 // allocation test and of the benchmarks. A request is whatever ends in
 // an empty line (the clients send no body).
-func minimalServer(tb testing.TB) string {
-	return rawServer(tb, func(c net.Conn) {
+func clMinimalServer(tb testing.TB) string {
+	return clRawServer(tb, func(c net.Conn) {
 		var buf [4096]byte
-		var ends requestEnds
+		var ends clRequestEnds
 		for {
 			n, err := c.Read(buf[:])
 			if err != nil {
 				return
 			}
 			for range ends.feed(buf[:n]) {
-				if _, err := c.Write(minimalReply); err != nil {
+				if _, err := c.Write(clMinimalReply); err != nil {
 					return
 				}
 			}
@@ -74,9 +74,9 @@ func minimalServer(tb testing.TB) string {
 	}) + "/"
 }
 
-// getInto does one GET with a reused request and response, the body read
+// clGetInto does one GET with a reused request and response, the body read
 // into buf.
-func getInto(tk *aio.Task, c *web.Client, req *web.ClientRequest, resp *web.ClientResponse, buf []byte) (int, error) {
+func clGetInto(tk *aio.Task, c *web.Client, req *web.ClientRequest, resp *web.ClientResponse, buf []byte) (int, error) {
 	if err := c.DoInto(tk, req, resp); err != nil {
 		return 0, err
 	}
@@ -100,7 +100,7 @@ func getInto(tk *aio.Task, c *web.Client, req *web.ClientRequest, resp *web.Clie
 // GOMAXPROCS to 1), and parking allocates in the runtime's poller.
 func TestClientZeroAlloc(t *testing.T) {
 	clVirtual(t, func(tk *aio.Task) error {
-		srv, err := aio.CreateServer(tk, func() *minimalProtocol { return &minimalProtocol{} }, "tcp", "127.0.0.1:0")
+		srv, err := aio.CreateServer(tk, func() *clMinimalProtocol { return &clMinimalProtocol{} }, "tcp", "127.0.0.1:0")
 		if err != nil {
 			return err
 		}
@@ -117,12 +117,12 @@ func TestClientZeroAlloc(t *testing.T) {
 		buf := make([]byte, 64)
 		var ferr error
 		for range 100 { // warm up: buffers grow, timers arm
-			if _, err := getInto(tk, c, req, resp, buf); err != nil {
+			if _, err := clGetInto(tk, c, req, resp, buf); err != nil {
 				return err
 			}
 		}
 		allocs := testing.AllocsPerRun(1000, func() {
-			n, err := getInto(tk, c, req, resp, buf)
+			n, err := clGetInto(tk, c, req, resp, buf)
 			if err != nil || n != 13 {
 				ferr = err
 			}
@@ -140,7 +140,7 @@ func TestClientZeroAlloc(t *testing.T) {
 // BenchmarkClientGet: our client, one loop, requests in a row on one
 // pooled connection against the minimal server.
 func BenchmarkClientGet(b *testing.B) {
-	url := minimalServer(b)
+	url := clMinimalServer(b)
 	b.ReportAllocs()
 	l, err := aio.NewLoop(aio.NoSignalHandlers())
 	if err != nil {
@@ -156,12 +156,12 @@ func BenchmarkClientGet(b *testing.B) {
 		}
 		resp := new(web.ClientResponse)
 		buf := make([]byte, 64)
-		if _, err := getInto(tk, c, req, resp, buf); err != nil {
+		if _, err := clGetInto(tk, c, req, resp, buf); err != nil {
 			return struct{}{}, err
 		}
 		b.ResetTimer()
 		for b.Loop() {
-			if _, err := getInto(tk, c, req, resp, buf); err != nil {
+			if _, err := clGetInto(tk, c, req, resp, buf); err != nil {
 				return struct{}{}, err
 			}
 		}
@@ -175,7 +175,7 @@ func BenchmarkClientGet(b *testing.B) {
 // BenchmarkNetHTTPClientGet: net/http's client doing the same, for
 // comparison in the same process.
 func BenchmarkNetHTTPClientGet(b *testing.B) {
-	url := minimalServer(b)
+	url := clMinimalServer(b)
 	b.ReportAllocs()
 	c := &http.Client{Transport: &http.Transport{DisableCompression: false}}
 	defer c.CloseIdleConnections()
@@ -208,7 +208,7 @@ func BenchmarkClientGetSameLoop(b *testing.B) {
 	}
 	defer l.Close()
 	f := aio.CreateTask(l, func(tk *aio.Task) (struct{}, error) {
-		srv, err := aio.CreateServer(tk, func() *minimalProtocol { return &minimalProtocol{} }, "tcp", "127.0.0.1:0")
+		srv, err := aio.CreateServer(tk, func() *clMinimalProtocol { return &clMinimalProtocol{} }, "tcp", "127.0.0.1:0")
 		if err != nil {
 			return struct{}{}, err
 		}
@@ -222,12 +222,12 @@ func BenchmarkClientGetSameLoop(b *testing.B) {
 		}
 		resp := new(web.ClientResponse)
 		buf := make([]byte, 64)
-		if _, err := getInto(tk, c, req, resp, buf); err != nil {
+		if _, err := clGetInto(tk, c, req, resp, buf); err != nil {
 			return struct{}{}, err
 		}
 		b.ResetTimer()
 		for b.Loop() {
-			if _, err := getInto(tk, c, req, resp, buf); err != nil {
+			if _, err := clGetInto(tk, c, req, resp, buf); err != nil {
 				return struct{}{}, err
 			}
 		}

@@ -17,9 +17,9 @@ import (
 	"github.com/aio-go/aio/web"
 )
 
-// rawServer serves each connection with fn on its own goroutine: a peer
+// clRawServer serves each connection with fn on its own goroutine: a peer
 // that writes exactly the bytes a test gives.
-func rawServer(tb testing.TB, fn func(c net.Conn)) string {
+func clRawServer(tb testing.TB, fn func(c net.Conn)) string {
 	tb.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -43,8 +43,8 @@ func rawServer(tb testing.TB, fn func(c net.Conn)) string {
 	return "http://" + ln.Addr().String()
 }
 
-// readHead reads a request head from c (up to the empty line).
-func readHead(c net.Conn) (string, error) {
+// clReadHead reads a request head from c (up to the empty line).
+func clReadHead(c net.Conn) (string, error) {
 	var head []byte
 	b := make([]byte, 1)
 	for !bytes.HasSuffix(head, []byte("\r\n\r\n")) {
@@ -65,7 +65,7 @@ func TestClientResponseFraming(t *testing.T) {
 		w.Close()
 		return b.Bytes()
 	}
-	srv := newServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := clServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/chunked":
 			w.Header().Set("Trailer", "X-Sum")
@@ -135,7 +135,7 @@ func TestClientResponseFraming(t *testing.T) {
 		if len(resp.Trailer()) != 0 {
 			t.Errorf("trailers before the body's end: %v", resp.Trailer())
 		}
-		if body, err := read(tk, resp); body != "part one,part two" || err != nil {
+		if body, err := clRead(tk, resp); body != "part one,part two" || err != nil {
 			t.Errorf("chunked: %q, %v", body, err)
 		}
 		if v := resp.Trailer().Get("X-Sum"); v != "42" {
@@ -164,17 +164,17 @@ func TestClientResponseFraming(t *testing.T) {
 		}
 
 		resp = get("/gzip")
-		if body, err := read(tk, resp); body != big || err != nil || !resp.Uncompressed || resp.ContentLength != -1 {
+		if body, err := clRead(tk, resp); body != big || err != nil || !resp.Uncompressed || resp.ContentLength != -1 {
 			t.Errorf("gzip: %d bytes, %v, uncompressed %v, length %d", len(body), err, resp.Uncompressed, resp.ContentLength)
 		}
 		for _, p := range []string{"/zlib", "/rawdeflate"} {
 			resp = get(p)
-			if body, err := read(tk, resp); !strings.HasSuffix(body, "deflate body") && body != "zlib body" || err != nil {
+			if body, err := clRead(tk, resp); !strings.HasSuffix(body, "deflate body") && body != "zlib body" || err != nil {
 				t.Errorf("%s: %q, %v", p, body, err)
 			}
 		}
 		resp = get("/badgzip")
-		if _, err := read(tk, resp); !errors.Is(err, web.ErrClientBadResponse) {
+		if _, err := clRead(tk, resp); !errors.Is(err, web.ErrClientBadResponse) {
 			t.Errorf("bad gzip: %v, want ErrClientBadResponse", err)
 		}
 
@@ -182,12 +182,12 @@ func TestClientResponseFraming(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if body, err := read(tk, hresp); body != "" || err != nil || string(hresp.HeaderValue("Content-Length")) != "1234" || hresp.ContentLength != 1234 {
+		if body, err := clRead(tk, hresp); body != "" || err != nil || string(hresp.HeaderValue("Content-Length")) != "1234" || hresp.ContentLength != 1234 {
 			t.Errorf("HEAD: %q, %v, Content-Length %q", body, err, hresp.HeaderValue("Content-Length"))
 		}
 		for _, p := range []string{"/204", "/304"} {
 			resp = get(p)
-			if body, err := read(tk, resp); body != "" || err != nil || resp.ContentLength != 0 {
+			if body, err := clRead(tk, resp); body != "" || err != nil || resp.ContentLength != 0 {
 				t.Errorf("%s: %q, %v", p, body, err)
 			}
 		}
@@ -230,7 +230,7 @@ func TestClientResponseFraming(t *testing.T) {
 		if err := resp.JSON(tk, &v); !errors.Is(err, web.ErrClientContentType) {
 			t.Errorf("JSON of text/html: %v, want ErrClientContentType", err)
 		}
-		if body, err := read(tk, resp); body != `{"a":1}` || err != nil {
+		if body, err := clRead(tk, resp); body != `{"a":1}` || err != nil {
 			t.Errorf("body after a refused JSON: %q, %v", body, err)
 		}
 
@@ -275,8 +275,8 @@ func TestClientCloseDelimited(t *testing.T) {
 		"/bareLF":      "HTTP/1.1 200 OK\nContent-Length: 0\n\n",
 		"/hugehead":    "HTTP/1.1 200 OK\r\nX-Big: " + strings.Repeat("h", 40<<10) + "\r\n\r\n",
 	}
-	base := rawServer(t, func(c net.Conn) {
-		head, err := readHead(c)
+	base := clRawServer(t, func(c net.Conn) {
+		head, err := clReadHead(c)
 		if err != nil {
 			return
 		}
@@ -292,7 +292,7 @@ func TestClientCloseDelimited(t *testing.T) {
 				return err
 			}
 			want := replies[p][strings.Index(replies[p], "\r\n\r\n")+4:]
-			if body, err := read(tk, resp); body != want || err != nil || resp.ContentLength != -1 {
+			if body, err := clRead(tk, resp); body != want || err != nil || resp.ContentLength != -1 {
 				t.Errorf("%s: %q, %v, length %d", p, body, err, resp.ContentLength)
 			}
 		}
@@ -300,7 +300,7 @@ func TestClientCloseDelimited(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if body, err := read(tk, resp); resp.StatusCode != 200 || body != "ok" || err != nil || resp.HeaderValue("Link") != nil {
+		if body, err := clRead(tk, resp); resp.StatusCode != 200 || body != "ok" || err != nil || resp.HeaderValue("Link") != nil {
 			t.Errorf("after 103: %d %q, %v, Link %q", resp.StatusCode, body, err, resp.HeaderValue("Link"))
 		}
 		for _, p := range []string{"/short", "/shortchunk"} {
@@ -308,7 +308,7 @@ func TestClientCloseDelimited(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if _, err := read(tk, resp); !errors.Is(err, web.ErrClientConnClosed) || !errors.Is(err, io.ErrUnexpectedEOF) {
+			if _, err := clRead(tk, resp); !errors.Is(err, web.ErrClientConnClosed) || !errors.Is(err, io.ErrUnexpectedEOF) {
 				t.Errorf("%s: %v, want ErrClientConnClosed and io.ErrUnexpectedEOF", p, err)
 			}
 		}
@@ -332,7 +332,7 @@ func TestClientLimitsOnBodies(t *testing.T) {
 	zw := gzip.NewWriter(&gzBomb)
 	zw.Write(make([]byte, 1<<20))
 	zw.Close()
-	srv := newServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := clServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/exact":
 			io.WriteString(w, strings.Repeat("x", 1000))

@@ -20,7 +20,7 @@ func TestClientCloseInFlight(t *testing.T) {
 	aiotest.CheckGoroutines(t)
 	aiotest.CheckFDs(t)
 	clVirtual(t, func(tk *aio.Task) error {
-		ls, err := startLoopServer(tk, canned)
+		ls, err := clStartLoopServer(tk, clCanned)
 		if err != nil {
 			return err
 		}
@@ -30,7 +30,7 @@ func TestClientCloseInFlight(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if _, err := read(tk, idle); err != nil {
+		if _, err := clRead(tk, idle); err != nil {
 			return err
 		}
 		partial, err := c.Get(tk, ls.url+"/partial")
@@ -66,13 +66,13 @@ func TestClientCloseInFlight(t *testing.T) {
 // head is sent as the transport drains, with or without 100-continue.
 func TestClientLargeBody(t *testing.T) {
 	big := strings.Repeat("0123456789abcdef", 1<<16) // 1 MiB
-	srv := newServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := clServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/count" {
 			n, _ := io.Copy(io.Discard, r.Body)
 			fmt.Fprintf(w, "n=%d", n)
 			return
 		}
-		echoHandler(w, r)
+		clEcho(w, r)
 	}))
 	clRun(t, func(tk *aio.Task) error {
 		c := web.NewClient()
@@ -85,7 +85,7 @@ func TestClientLargeBody(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			got, err := read(tk, resp)
+			got, err := clRead(tk, resp)
 			if err != nil || !strings.Contains(got, "length=1048576\n") || !strings.Contains(got, "body="+big+"\n") {
 				t.Errorf("expect %v: %d bytes back, %v", expect, len(got), err)
 			}
@@ -97,7 +97,7 @@ func TestClientLargeBody(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if got, err := read(tk, resp); got != "n=83886080" || err != nil {
+		if got, err := clRead(tk, resp); got != "n=83886080" || err != nil {
 			t.Errorf("80 MiB body: %q, %v", got, err)
 		}
 		return nil

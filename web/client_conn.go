@@ -251,7 +251,7 @@ func (cn *clientConn) timedOut(now, until time.Duration) error {
 	case now >= cn.total:
 		return fmt.Errorf("%w (total)", ErrClientTimeout)
 	case now >= until:
-		return errClientContinue
+		return clientErrContinue
 	}
 	return fmt.Errorf("%w (read)", ErrClientTimeout)
 }

@@ -108,9 +108,9 @@ func (e *ClientStatusError) Is(target error) bool { return target == ErrClientSt
 // Internal errors that decide what happens next, never returned as they
 // are.
 var (
-	// errClientContinue: the wait for "100 Continue" ran out, so the
+	// clientErrContinue: the wait for "100 Continue" ran out, so the
 	// body goes anyway.
-	errClientContinue = errors.New("web: continue timeout")
+	clientErrContinue = errors.New("web: continue timeout")
 	// clientNoTLS is the error of an https URL in a build without TLS.
 	clientNoTLS = fmt.Errorf("%w: https needs TLS support, not in this build of aio", ErrClientScheme)
 )

@@ -390,7 +390,7 @@ func (ex *clientExchange) readHead(t *aio.Task, cn *clientConn, resp *ClientResp
 	}
 	for {
 		ev, err := cn.next(t, until)
-		if err == errClientContinue || err == nil && expect && ev == http1.EventHead && cn.parser.Response().Status == 100 {
+		if err == clientErrContinue || err == nil && expect && ev == http1.EventHead && cn.parser.Response().Status == 100 {
 			expect, until = false, aio.NoDeadline
 			ex.op = "write"
 			if err := ex.sendBody(t, cn); err != nil {

@@ -36,10 +36,10 @@ func FuzzClientResponse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte, head, keepOpen bool) {
 		clVirtual(t, func(tk *aio.Task) error {
-			ls, err := startLoopServer(tk, func(tk *aio.Task, _ string, r *aio.StreamReader, w *aio.StreamWriter) {
+			ls, err := clStartLoopServer(tk, func(tk *aio.Task, _ string, r *aio.StreamReader, w *aio.StreamWriter) {
 				w.Write(data)
 				if keepOpen {
-					stall(tk, r)
+					clStall(tk, r)
 				}
 				w.Close()
 			})

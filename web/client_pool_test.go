@@ -15,8 +15,8 @@ import (
 )
 
 func TestClientKeepAlive(t *testing.T) {
-	cnt := newConnCounter()
-	srv := newServer(t, cnt, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	cnt := clNewConnCounter()
+	srv := clServer(t, cnt, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ok")
 	}))
 	clRun(t, func(tk *aio.Task) error {
@@ -47,11 +47,11 @@ func TestClientKeepAlive(t *testing.T) {
 // TestClientCloseUnread: closing a response whose body has all come
 // keeps the connection; one whose body is still coming closes it.
 func TestClientCloseUnread(t *testing.T) {
-	cnt := newConnCounter()
+	cnt := clNewConnCounter()
 	release := make(chan struct{})
 	var once sync.Once
 	unblock := func() { once.Do(func() { close(release) }) }
-	srv := newServer(t, cnt, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := clServer(t, cnt, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/slow" {
 			io.WriteString(w, "first part")
 			w.(http.Flusher).Flush()
@@ -94,9 +94,9 @@ func TestClientCloseUnread(t *testing.T) {
 	})
 }
 
-// blocker is a handler whose requests wait until released, counting how
+// clBlocker is a handler whose requests wait until released, counting how
 // many run at once.
-type blocker struct {
+type clBlocker struct {
 	mu      sync.Mutex
 	active  int
 	peak    int
@@ -104,11 +104,11 @@ type blocker struct {
 	release chan struct{}
 }
 
-func newBlocker() *blocker {
-	return &blocker{arrived: make(chan string, 100), release: make(chan struct{})}
+func clNewBlocker() *clBlocker {
+	return &clBlocker{arrived: make(chan string, 100), release: make(chan struct{})}
 }
 
-func (b *blocker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (b *clBlocker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b.mu.Lock()
 	b.active++
 	b.peak = max(b.peak, b.active)
@@ -121,14 +121,14 @@ func (b *blocker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, r.URL.Path)
 }
 
-func (b *blocker) getPeak() int {
+func (b *clBlocker) getPeak() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.peak
 }
 
-// fetchAll gets each URL in its own task and returns the bodies.
-func fetchAll(tk *aio.Task, c *web.Client, urls []string) ([]string, error) {
+// clFetchAll gets each URL in its own task and returns the bodies.
+func clFetchAll(tk *aio.Task, c *web.Client, urls []string) ([]string, error) {
 	var futs []*aio.Future[string]
 	for _, u := range urls {
 		futs = append(futs, aio.Spawn(tk, func(tk *aio.Task) (string, error) {
@@ -136,7 +136,7 @@ func fetchAll(tk *aio.Task, c *web.Client, urls []string) ([]string, error) {
 			if err != nil {
 				return "", err
 			}
-			return read(tk, resp)
+			return clRead(tk, resp)
 		}))
 	}
 	return aio.Gather(tk, futs...)
@@ -145,9 +145,9 @@ func fetchAll(tk *aio.Task, c *web.Client, urls []string) ([]string, error) {
 // TestClientLimits: the total and per-host limits hold, observed by the
 // servers, and every request is served.
 func TestClientLimits(t *testing.T) {
-	b1, b2 := newBlocker(), newBlocker()
-	cnt1, cnt2 := newConnCounter(), newConnCounter()
-	s1, s2 := newServer(t, cnt1, b1), newServer(t, cnt2, b2)
+	b1, b2 := clNewBlocker(), clNewBlocker()
+	cnt1, cnt2 := clNewConnCounter(), clNewConnCounter()
+	s1, s2 := clServer(t, cnt1, b1), clServer(t, cnt2, b2)
 	go func() { // let requests through once the limits are full
 		for range 2 {
 			<-b1.arrived
@@ -174,7 +174,7 @@ func TestClientLimits(t *testing.T) {
 		for i := range 5 {
 			urls = append(urls, s2.URL+"/b"+string(rune('0'+i)))
 		}
-		bodies, err := fetchAll(tk, c, urls)
+		bodies, err := clFetchAll(tk, c, urls)
 		if err != nil {
 			return err
 		}
@@ -195,10 +195,10 @@ func TestClientLimits(t *testing.T) {
 // TestClientLimitOrder: waiters get the connection in FIFO order, and a
 // cancelled waiter leaves the queue.
 func TestClientLimitOrder(t *testing.T) {
-	cnt := newConnCounter()
+	cnt := clNewConnCounter()
 	var mu sync.Mutex
 	var order []string
-	srv := newServer(t, cnt, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := clServer(t, cnt, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		order = append(order, r.URL.Path)
 		mu.Unlock()
@@ -218,7 +218,7 @@ func TestClientLimitOrder(t *testing.T) {
 				if err != nil {
 					return "", err
 				}
-				return read(tk, resp)
+				return clRead(tk, resp)
 			})
 		}
 		w1, w2, w3 := get("/w1"), get("/w2"), get("/w3")
@@ -226,7 +226,7 @@ func TestClientLimitOrder(t *testing.T) {
 			return err
 		}
 		w2.Cancel()
-		if _, err := read(tk, first); err != nil {
+		if _, err := clRead(tk, first); err != nil {
 			return err
 		}
 		r1, err1 := aio.Await(tk, w1)
@@ -252,8 +252,8 @@ func TestClientLimitOrder(t *testing.T) {
 // client only finds out when it sends on it, and retries a GET once on a
 // new connection; a POST is not retried.
 func TestClientRetryStale(t *testing.T) {
-	cnt := newConnCounter()
-	srv := newServer(t, cnt, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	cnt := clNewConnCounter()
+	srv := clServer(t, cnt, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "served "+r.Method)
 	}))
 	clRun(t, func(tk *aio.Task) error {
@@ -277,7 +277,7 @@ func TestClientRetryStale(t *testing.T) {
 		if err != nil {
 			t.Fatalf("GET on a stale connection was not retried: %v", err)
 		}
-		if body, err := read(tk, resp); body != "served GET" || err != nil {
+		if body, err := clRead(tk, resp); body != "served GET" || err != nil {
 			t.Errorf("retried GET: %q, %v", body, err)
 		}
 		if opened, _ := cnt.get(); opened != 2 {
@@ -294,8 +294,8 @@ func TestClientRetryStale(t *testing.T) {
 // TestClientIdleClosedByServer: a pooled connection the server closes
 // while the loop runs is dropped from the pool at once.
 func TestClientIdleClosedByServer(t *testing.T) {
-	cnt := newConnCounter()
-	srv := newServer(t, cnt, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	cnt := clNewConnCounter()
+	srv := clServer(t, cnt, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	clRun(t, func(tk *aio.Task) error {
 		c := web.NewClient()
 		defer c.Close()
@@ -320,8 +320,8 @@ func TestClientIdleClosedByServer(t *testing.T) {
 // TestClientIdleTimeout: an idle connection is closed after the idle
 // timeout, on the virtual clock.
 func TestClientIdleTimeout(t *testing.T) {
-	cnt := newConnCounter()
-	srv := newServer(t, cnt, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	cnt := clNewConnCounter()
+	srv := clServer(t, cnt, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	clVirtual(t, func(tk *aio.Task) error {
 		c := web.NewClient(web.ClientIdleTimeout(30*time.Second), web.ClientTimeouts(web.ClientTimeout{}))
 		defer c.Close()
@@ -350,9 +350,9 @@ func TestClientIdleTimeout(t *testing.T) {
 // TestClientTotalLimit: with one host, the total limit bounds the
 // connections opened.
 func TestClientTotalLimit(t *testing.T) {
-	cnt := newConnCounter()
-	b := newBlocker()
-	srv := newServer(t, cnt, b)
+	cnt := clNewConnCounter()
+	b := clNewBlocker()
+	srv := clServer(t, cnt, b)
 	go func() {
 		<-b.arrived
 		<-b.arrived
@@ -366,7 +366,7 @@ func TestClientTotalLimit(t *testing.T) {
 		for i := range 6 {
 			urls = append(urls, srv.URL+"/"+string(rune('a'+i)))
 		}
-		if _, err := fetchAll(tk, c, urls); err != nil {
+		if _, err := clFetchAll(tk, c, urls); err != nil {
 			return err
 		}
 		if opened, _ := cnt.get(); opened != 2 || b.getPeak() != 2 {
@@ -381,7 +381,7 @@ func TestClientTotalLimit(t *testing.T) {
 // was handed the connection passes it on.
 func TestClientLimitHandover(t *testing.T) {
 	clVirtual(t, func(tk *aio.Task) error {
-		ls, err := startLoopServer(tk, canned)
+		ls, err := clStartLoopServer(tk, clCanned)
 		if err != nil {
 			return err
 		}
@@ -394,7 +394,7 @@ func TestClientLimitHandover(t *testing.T) {
 				if err != nil {
 					return "", err
 				}
-				return read(tk, resp)
+				return clRead(tk, resp)
 			})
 		}
 		// A closed connection's slot goes to the waiter.
@@ -428,7 +428,7 @@ func TestClientLimitHandover(t *testing.T) {
 		if err := aio.Sleep(tk, time.Second); err != nil {
 			return err
 		}
-		if _, err := read(tk, first); err != nil { // hands the connection to w1
+		if _, err := clRead(tk, first); err != nil { // hands the connection to w1
 			return err
 		}
 		w1.Cancel()
@@ -450,9 +450,9 @@ func TestClientLimitHandover(t *testing.T) {
 // close it at once.
 func TestClientIdleData(t *testing.T) {
 	clVirtual(t, func(tk *aio.Task) error {
-		ls, err := startLoopServer(tk, func(tk *aio.Task, head string, r *aio.StreamReader, w *aio.StreamWriter) {
+		ls, err := clStartLoopServer(tk, func(tk *aio.Task, head string, r *aio.StreamReader, w *aio.StreamWriter) {
 			w.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
-			if path(head) == "/then-junk" {
+			if clPath(head) == "/then-junk" {
 				aio.Sleep(tk, time.Second)
 				w.Write([]byte("junk"))
 			}
@@ -467,7 +467,7 @@ func TestClientIdleData(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if _, err := read(tk, resp); err != nil {
+		if _, err := clRead(tk, resp); err != nil {
 			return err
 		}
 		if err := aio.Sleep(tk, 2*time.Second); err != nil {
@@ -480,7 +480,7 @@ func TestClientIdleData(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		_, err = read(tk, resp)
+		_, err = clRead(tk, resp)
 		return err
 	})
 }

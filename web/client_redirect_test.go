@@ -19,7 +19,7 @@ import (
 // TestClientRedirects runs the method and body rules of each redirect
 // status, for each method.
 func TestClientRedirects(t *testing.T) {
-	srv := newServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := clServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if code, ok := strings.CutPrefix(r.URL.Path, "/r/"); ok {
 			w.Header().Set("Location", "/target")
 			var n int
@@ -62,7 +62,7 @@ func TestClientRedirects(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			body, err := read(tk, resp)
+			body, err := clRead(tk, resp)
 			if err != nil || !strings.HasPrefix(body, tc.want) || resp.StatusCode != 200 || resp.URL.Path != "/target" {
 				t.Errorf("%d %s: %d %q (URL %v), %v; want %q", tc.status, tc.method, resp.StatusCode, body, resp.URL, err, tc.want)
 			}
@@ -75,7 +75,7 @@ func TestClientRedirects(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if body, _ := read(tk, resp); resp.StatusCode != 307 || body != "redirect body" {
+		if body, _ := clRead(tk, resp); resp.StatusCode != 307 || body != "redirect body" {
 			t.Errorf("307 with a stream body: %d %q, want the 307 itself", resp.StatusCode, body)
 		}
 
@@ -96,7 +96,7 @@ func TestClientRedirects(t *testing.T) {
 
 func TestClientRedirectLimit(t *testing.T) {
 	var hops atomic.Int32
-	srv := newServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := clServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hops.Add(1)
 		http.Redirect(w, r, "/loop", http.StatusFound)
 	}))
@@ -123,12 +123,12 @@ func TestClientRedirectCrossHost(t *testing.T) {
 			seen[name] = r.Header.Get("Authorization") + "|" + r.Header.Get("Cookie")
 		}
 	}
-	other := newServer(t, nil, report("other"))
+	other := clServer(t, nil, report("other"))
 	mux := http.NewServeMux()
 	mux.HandleFunc("/same", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/here", 302) })
 	mux.HandleFunc("/here", report("same"))
 	mux.HandleFunc("/away", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, other.URL+"/there", 307) })
-	srv := newServer(t, nil, mux)
+	srv := clServer(t, nil, mux)
 	clRun(t, func(tk *aio.Task) error {
 		c := web.NewClient()
 		defer c.Close()
@@ -152,7 +152,7 @@ func TestClientRedirectCrossHost(t *testing.T) {
 }
 
 func TestClientCookieJar(t *testing.T) {
-	srv := newServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := clServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/login":
 			http.SetCookie(w, &http.Cookie{Name: "session", Value: "abc", Path: "/"})
@@ -174,7 +174,7 @@ func TestClientCookieJar(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if body, _ := read(tk, resp); body != "session=abc,theme=dark" {
+		if body, _ := clRead(tk, resp); body != "session=abc,theme=dark" {
 			t.Errorf("after the login redirect: cookies %q", body)
 		}
 		u, _ := url.Parse(srv.URL)
@@ -188,7 +188,7 @@ func TestClientCookieJar(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if body, _ := read(tk, resp); body != "" {
+		if body, _ := clRead(tk, resp); body != "" {
 			t.Errorf("no jar: cookies %q", body)
 		}
 		return nil
@@ -196,7 +196,7 @@ func TestClientCookieJar(t *testing.T) {
 }
 
 func TestClientDefaults(t *testing.T) {
-	srv := newServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := clServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		user, pass, _ := r.BasicAuth()
 		fmt.Fprintf(w, "%s %s x=%s ua=%s auth=%s:%s", r.Method, r.URL.Path, r.Header.Get("X-Default"), r.UserAgent(), user, pass)
 	}))
@@ -210,7 +210,7 @@ func TestClientDefaults(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if body, _ := read(tk, resp); body != "GET /api/items x=d ua=custom auth=alice:secret" {
+		if body, _ := clRead(tk, resp); body != "GET /api/items x=d ua=custom auth=alice:secret" {
 			t.Errorf("defaults: %q", body)
 		}
 		req, _ := web.NewClientRequest("GET", "/abs")
@@ -220,7 +220,7 @@ func TestClientDefaults(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if body, _ := read(tk, resp); body != "GET /abs x=mine ua=custom auth=bob:pw" {
+		if body, _ := clRead(tk, resp); body != "GET /abs x=mine ua=custom auth=bob:pw" {
 			t.Errorf("overridden: %q", body)
 		}
 		u, _ := url.Parse(srv.URL)
@@ -228,7 +228,7 @@ func TestClientDefaults(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if body, _ := read(tk, resp); body != "GET /userinfo x=d ua=custom auth=carol:pw2" {
+		if body, _ := clRead(tk, resp); body != "GET /userinfo x=d ua=custom auth=carol:pw2" {
 			t.Errorf("URL user info: %q", body)
 		}
 		return nil
@@ -236,7 +236,7 @@ func TestClientDefaults(t *testing.T) {
 }
 
 func TestClientRaiseForStatus(t *testing.T) {
-	srv := newServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := clServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "nope", http.StatusNotFound)
 	}))
 	clRun(t, func(tk *aio.Task) error {
@@ -264,7 +264,7 @@ func TestClientRaiseForStatus(t *testing.T) {
 func TestClientProxy(t *testing.T) {
 	var mu sync.Mutex
 	var targets []string
-	proxy := newServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	proxy := clServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		defer mu.Unlock()
 		targets = append(targets, r.RequestURI+" "+r.Header.Get("Proxy-Authorization"))
@@ -279,7 +279,7 @@ func TestClientProxy(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if body, _ := read(tk, resp); body != "via proxy" {
+		if body, _ := clRead(tk, resp); body != "via proxy" {
 			t.Errorf("body %q", body)
 		}
 		mu.Lock()

@@ -48,15 +48,15 @@ func clVirtual(t *testing.T, body func(tk *aio.Task) error) {
 	aiotest.Run(t, body)
 }
 
-// connCounter counts a test server's connections, server-side.
-type connCounter struct {
+// clConnCounter counts a test server's connections, server-side.
+type clConnCounter struct {
 	mu             sync.Mutex
 	opened, closed int
 }
 
-func newConnCounter() *connCounter { return &connCounter{} }
+func clNewConnCounter() *clConnCounter { return &clConnCounter{} }
 
-func (c *connCounter) hook(_ net.Conn, s http.ConnState) {
+func (c *clConnCounter) hook(_ net.Conn, s http.ConnState) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch s {
@@ -67,7 +67,7 @@ func (c *connCounter) hook(_ net.Conn, s http.ConnState) {
 	}
 }
 
-func (c *connCounter) get() (opened, closed int) {
+func (c *clConnCounter) get() (opened, closed int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.opened, c.closed
@@ -75,7 +75,7 @@ func (c *connCounter) get() (opened, closed int) {
 
 // waitClosed waits (up to 10 s of real time) for the server to see n
 // connections closed, letting the loop run meanwhile.
-func (c *connCounter) waitClosed(tk *aio.Task, n int) error {
+func (c *clConnCounter) waitClosed(tk *aio.Task, n int) error {
 	start := time.Now()
 	for {
 		_, closed := c.get()
@@ -91,8 +91,8 @@ func (c *connCounter) waitClosed(tk *aio.Task, n int) error {
 	}
 }
 
-// newServer starts an httptest server whose connections cnt counts.
-func newServer(t *testing.T, cnt *connCounter, h http.Handler) *httptest.Server {
+// clServer starts an httptest server whose connections cnt counts.
+func clServer(t *testing.T, cnt *clConnCounter, h http.Handler) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(h)
 	if cnt != nil {
@@ -104,13 +104,13 @@ func newServer(t *testing.T, cnt *connCounter, h http.Handler) *httptest.Server 
 }
 
 // read returns the whole body as a string.
-func read(tk *aio.Task, resp *web.ClientResponse) (string, error) {
+func clRead(tk *aio.Task, resp *web.ClientResponse) (string, error) {
 	b, err := resp.Bytes(tk)
 	return string(b), err
 }
 
 func TestClientGet(t *testing.T) {
-	srv := newServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := clServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Reply", "yes")
 		w.Header().Add("X-Multi", "a")
 		w.Header().Add("X-Multi", "b")
@@ -159,8 +159,8 @@ func TestClientGet(t *testing.T) {
 	})
 }
 
-// echoHandler answers with what it received, as JSON-like lines.
-func echoHandler(w http.ResponseWriter, r *http.Request) {
+// clEcho answers with what it received, as JSON-like lines.
+func clEcho(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	fmt.Fprintf(w, "method=%s\nuri=%s\nctype=%s\nlength=%d\nte=%v\nbody=%s\n",
 		r.Method, r.URL.RequestURI(), r.Header.Get("Content-Type"), r.ContentLength, r.TransferEncoding, body)
@@ -175,7 +175,7 @@ func echoHandler(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestClientRequestBodies(t *testing.T) {
-	srv := newServer(t, nil, http.HandlerFunc(echoHandler))
+	srv := clServer(t, nil, http.HandlerFunc(clEcho))
 	type tc struct {
 		name string
 		set  func(tk *aio.Task, r *web.ClientRequest) error
@@ -262,7 +262,7 @@ func TestClientRequestBodies(t *testing.T) {
 			if err != nil {
 				return fmt.Errorf("%s: %w", tc.name, err)
 			}
-			got, err := read(tk, resp)
+			got, err := clRead(tk, resp)
 			if err != nil {
 				return fmt.Errorf("%s: %w", tc.name, err)
 			}
@@ -280,12 +280,12 @@ func TestClientRequestBodies(t *testing.T) {
 // request's body, through ClientBodyReader.
 func TestClientBodyFromResponse(t *testing.T) {
 	big := strings.Repeat("0123456789", 50000)
-	srv := newServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := clServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/src" {
 			io.WriteString(w, big)
 			return
 		}
-		echoHandler(w, r)
+		clEcho(w, r)
 	}))
 	clRun(t, func(tk *aio.Task) error {
 		c := web.NewClient()
@@ -300,7 +300,7 @@ func TestClientBodyFromResponse(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		got, err := read(tk, resp)
+		got, err := clRead(tk, resp)
 		if err != nil {
 			return err
 		}
@@ -326,7 +326,7 @@ func TestClientErrors(t *testing.T) {
 		if _, err := c.Get(tk, "http://[::1"); err == nil {
 			t.Error("bad URL: no error")
 		}
-		srv := newServer(t, nil, http.HandlerFunc(echoHandler))
+		srv := clServer(t, nil, http.HandlerFunc(clEcho))
 		for name, value := range map[string]string{"X-Split": "a\r\nInjected: yes", "Bad Name": "v", "X-Nul": "a\x00b"} {
 			req, _ := web.NewClientRequest("GET", srv.URL)
 			req.Header[name] = []string{value}
@@ -359,7 +359,7 @@ func TestClientErrors(t *testing.T) {
 
 // TestClientOtherLoop: a client belongs to the loop of its first use.
 func TestClientOtherLoop(t *testing.T) {
-	srv := newServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv := clServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	c := web.NewClient()
 	clRun(t, func(tk *aio.Task) error {
 		resp, err := c.Get(tk, srv.URL)
@@ -379,7 +379,7 @@ func TestClientOtherLoop(t *testing.T) {
 
 // TestClientShortcuts: the method shortcuts send what they say.
 func TestClientShortcuts(t *testing.T) {
-	srv := newServer(t, nil, http.HandlerFunc(echoHandler))
+	srv := clServer(t, nil, http.HandlerFunc(clEcho))
 	clRun(t, func(tk *aio.Task) error {
 		c := web.NewClient()
 		defer c.Close()
@@ -398,7 +398,7 @@ func TestClientShortcuts(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if got, _ := read(tk, resp); !strings.HasPrefix(got, call.want) {
+			if got, _ := clRead(tk, resp); !strings.HasPrefix(got, call.want) {
 				t.Errorf("got %q, want %q...", got, call.want)
 			}
 		}

@@ -15,18 +15,18 @@ import (
 	"github.com/aio-go/aio/web"
 )
 
-// loopServer is a raw HTTP peer on the client's own loop, so that the
+// clLoopServer is a raw HTTP peer on the client's own loop, so that the
 // virtual clock sees both sides: each connection is served by serve with
 // the request head read. It counts the connections that ended.
-type loopServer struct {
+type clLoopServer struct {
 	srv   *aio.Server
 	url   string
 	ended int
 	heads []string
 }
 
-func startLoopServer(tk *aio.Task, serve func(tk *aio.Task, head string, r *aio.StreamReader, w *aio.StreamWriter)) (*loopServer, error) {
-	ls := &loopServer{}
+func clStartLoopServer(tk *aio.Task, serve func(tk *aio.Task, head string, r *aio.StreamReader, w *aio.StreamWriter)) (*clLoopServer, error) {
+	ls := &clLoopServer{}
 	srv, err := aio.StartServer(tk, func(tk *aio.Task, r *aio.StreamReader, w *aio.StreamWriter) error {
 		defer func() { ls.ended++; w.Close() }()
 		for {
@@ -48,29 +48,29 @@ func startLoopServer(tk *aio.Task, serve func(tk *aio.Task, head string, r *aio.
 	return ls, nil
 }
 
-func (ls *loopServer) close(tk *aio.Task) error {
+func (ls *clLoopServer) close(tk *aio.Task) error {
 	ls.srv.Close()
 	ls.srv.AbortClients()
 	return ls.srv.WaitClosed(tk)
 }
 
-// stall waits until the client closes the connection.
-func stall(tk *aio.Task, r *aio.StreamReader) {
+// clStall waits until the client closes the connection.
+func clStall(tk *aio.Task, r *aio.StreamReader) {
 	r.ReadAll(tk)
 }
 
-func path(head string) string { return strings.Fields(head)[1] }
+func clPath(head string) string { return strings.Fields(head)[1] }
 
-// canned answers by path: /silent never, /partial with 3 of 10 body
+// clCanned answers by path: /silent never, /partial with 3 of 10 body
 // bytes and then nothing, /trickle with a body byte a second, anything
 // else "ok".
-func canned(tk *aio.Task, head string, r *aio.StreamReader, w *aio.StreamWriter) {
-	switch path(head) {
+func clCanned(tk *aio.Task, head string, r *aio.StreamReader, w *aio.StreamWriter) {
+	switch clPath(head) {
 	case "/silent":
-		stall(tk, r)
+		clStall(tk, r)
 	case "/partial":
 		w.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"))
-		stall(tk, r)
+		clStall(tk, r)
 	case "/trickle":
 		w.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n"))
 		for range 10 {
@@ -85,7 +85,7 @@ func canned(tk *aio.Task, head string, r *aio.StreamReader, w *aio.StreamWriter)
 
 func TestClientTimeouts(t *testing.T) {
 	clVirtual(t, func(tk *aio.Task) error {
-		ls, err := startLoopServer(tk, canned)
+		ls, err := clStartLoopServer(tk, clCanned)
 		if err != nil {
 			return err
 		}
@@ -113,7 +113,7 @@ func TestClientTimeouts(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if _, err := read(tk, resp); err != nil {
+		if _, err := clRead(tk, resp); err != nil {
 			return err
 		}
 		expect("read timeout, no answer", 2*time.Second, func() error {
@@ -158,7 +158,7 @@ func TestClientTimeouts(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if body, err := read(tk, resp); body != "ok" || err != nil {
+		if body, err := clRead(tk, resp); body != "ok" || err != nil {
 			t.Errorf("after the timeouts: %q, %v", body, err)
 		}
 
@@ -192,7 +192,7 @@ func TestClientTimeouts(t *testing.T) {
 // and frees its connection.
 func TestClientCancel(t *testing.T) {
 	clVirtual(t, func(tk *aio.Task) error {
-		ls, err := startLoopServer(tk, canned)
+		ls, err := clStartLoopServer(tk, clCanned)
 		if err != nil {
 			return err
 		}
@@ -211,7 +211,7 @@ func TestClientCancel(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if body, err := read(tk, resp); body != "ok" || err != nil {
+		if body, err := clRead(tk, resp); body != "ok" || err != nil {
 			t.Errorf("after the cancel: %q, %v", body, err)
 		}
 		if ls.ended != 1 {
@@ -226,7 +226,7 @@ func TestClientCancel(t *testing.T) {
 // goes after the wait).
 func TestClientExpectContinue(t *testing.T) {
 	// net/http's server sends 100 Continue when the handler reads.
-	srv := newServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := clServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		fmt.Fprintf(w, "expect=%s body=%s", r.Header.Get("Expect"), b)
 	}))
@@ -240,16 +240,16 @@ func TestClientExpectContinue(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if body, _ := read(tk, resp); body != "expect=100-continue body=payload" {
+		if body, _ := clRead(tk, resp); body != "expect=100-continue body=payload" {
 			t.Errorf("with 100 Continue: %q", body)
 		}
 		return nil
 	})
 	clVirtual(t, func(tk *aio.Task) error {
 		var bodies []string
-		ls, err := startLoopServer(tk, func(tk *aio.Task, head string, r *aio.StreamReader, w *aio.StreamWriter) {
-			n, _ := strconv.Atoi(strings.TrimSpace(between(head, "Content-Length:", "\r\n")))
-			if path(head) == "/refuse" {
+		ls, err := clStartLoopServer(tk, func(tk *aio.Task, head string, r *aio.StreamReader, w *aio.StreamWriter) {
+			n, _ := strconv.Atoi(strings.TrimSpace(clBetween(head, "Content-Length:", "\r\n")))
+			if clPath(head) == "/refuse" {
 				w.Write([]byte("HTTP/1.1 417 Expectation Failed\r\nContent-Length: 0\r\n\r\n"))
 				rest, _ := r.ReadAll(tk)
 				bodies = append(bodies, string(rest))
@@ -302,7 +302,7 @@ func TestClientExpectContinue(t *testing.T) {
 	})
 }
 
-func between(s, from, to string) string {
+func clBetween(s, from, to string) string {
 	_, after, _ := strings.Cut(s, from)
 	before, _, _ := strings.Cut(after, to)
 	return before
@@ -312,7 +312,7 @@ func between(s, from, to string) string {
 // asked for them) make the connection unusable: it is not reused.
 func TestClientPipelinedGarbage(t *testing.T) {
 	clVirtual(t, func(tk *aio.Task) error {
-		ls, err := startLoopServer(tk, func(tk *aio.Task, head string, r *aio.StreamReader, w *aio.StreamWriter) {
+		ls, err := clStartLoopServer(tk, func(tk *aio.Task, head string, r *aio.StreamReader, w *aio.StreamWriter) {
 			w.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA"))
 		})
 		if err != nil {
@@ -326,7 +326,7 @@ func TestClientPipelinedGarbage(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if body, err := read(tk, resp); body != "ok" || err != nil {
+			if body, err := clRead(tk, resp); body != "ok" || err != nil {
 				t.Errorf("%q, %v", body, err)
 			}
 		}
