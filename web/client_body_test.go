@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aio-go/aio"
 	"github.com/aio-go/aio/web"
@@ -378,6 +379,44 @@ func TestClientLimitsOnBodies(t *testing.T) {
 		resp.Close()
 		if _, err := c.Get(tk, srv.URL+"/bighead"); !errors.Is(err, web.ErrClientBadResponse) {
 			t.Errorf("big head: %v, want ErrClientBadResponse", err)
+		}
+		return nil
+	})
+}
+
+// TestClientChunksAcrossAwaits: a chunk stays intact while the loop body
+// awaits, though the connection reads on meanwhile.
+func TestClientChunksAcrossAwaits(t *testing.T) {
+	body := make([]byte, 1<<20)
+	for i := range body {
+		body[i] = byte(i * 7 / 3)
+	}
+	srv := clServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(body)
+	}))
+	clRun(t, func(tk *aio.Task) error {
+		c := web.NewClient()
+		defer c.Close()
+		resp, err := c.Get(tk, srv.URL)
+		if err != nil {
+			return err
+		}
+		var got []byte
+		for chunk, err := range resp.Chunks(tk) {
+			if err != nil {
+				return err
+			}
+			before := bytes.Clone(chunk)
+			if err := aio.Sleep(tk, time.Millisecond); err != nil { // the socket is read meanwhile
+				return err
+			}
+			if !bytes.Equal(chunk, before) {
+				return errors.New("chunk changed while the loop body awaited")
+			}
+			got = append(got, chunk...)
+		}
+		if !bytes.Equal(got, body) {
+			t.Errorf("Chunks gave %d bytes, not the body's %d", len(got), len(body))
 		}
 		return nil
 	})

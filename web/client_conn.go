@@ -97,22 +97,27 @@ func (cn *clientConn) kept() int {
 	return cn.off
 }
 
+// makeRoom drops the bytes no longer needed from the buffer's front and
+// grows it if that leaves too little room. Body bytes not yet read may
+// be out as a view ([ClientResponse.Chunks] yields them while its caller
+// runs, maybe awaiting): then the rest moves to a new array, so that the
+// view keeps its bytes.
 func (cn *clientConn) makeRoom() {
 	keep := cn.kept()
-	if keep > 0 {
-		n := copy(cn.in, cn.in[keep:])
-		cn.in = cn.in[:n]
-		cn.off -= keep
-		if cn.rest < cn.restEnd {
-			cn.rest, cn.restEnd = cn.rest-keep, cn.restEnd-keep
-		} else {
-			cn.rest, cn.restEnd = 0, 0
+	dst := cn.in
+	if size := cap(cn.in); cn.rest < cn.restEnd || size-(len(cn.in)-keep) < clientMinRead {
+		if size-(len(cn.in)-keep) < clientMinRead {
+			size *= 2
 		}
+		dst = make([]byte, 0, max(size, clientReadChunk))
 	}
-	if cap(cn.in)-len(cn.in) < clientMinRead {
-		grown := make([]byte, len(cn.in), max(2*cap(cn.in), clientReadChunk))
-		copy(grown, cn.in)
-		cn.in = grown
+	n := copy(dst[:cap(dst)], cn.in[keep:])
+	cn.in = dst[:n]
+	cn.off -= keep
+	if cn.rest < cn.restEnd {
+		cn.rest, cn.restEnd = cn.rest-keep, cn.restEnd-keep
+	} else {
+		cn.rest, cn.restEnd = 0, 0
 	}
 }
 
