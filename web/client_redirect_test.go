@@ -4,9 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -286,6 +289,93 @@ func TestClientProxy(t *testing.T) {
 		defer mu.Unlock()
 		if len(targets) != 1 || targets[0] != "http://origin.example:8080/page?q=1 Basic cHU6cHA=" {
 			t.Errorf("proxy saw %q", targets)
+		}
+		return nil
+	})
+}
+
+// TestClientRedirectBody: a redirect's small body is read so that its
+// connection carries the next request; a large one closes it.
+func TestClientRedirectBody(t *testing.T) {
+	cnt := clNewConnCounter()
+	srv := clServer(t, cnt, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/small":
+			w.Header().Set("Location", "/done")
+			w.WriteHeader(302)
+			io.WriteString(w, "moved")
+		case "/large":
+			w.Header().Set("Location", "/done")
+			w.WriteHeader(302)
+			w.Write(make([]byte, 200<<10))
+		default:
+			io.WriteString(w, "done")
+		}
+	}))
+	clRun(t, func(tk *aio.Task) error {
+		c := web.NewClient()
+		defer c.Close()
+		for _, p := range []string{"/small", "/large"} {
+			resp, err := c.Get(tk, srv.URL+p)
+			if err != nil {
+				return err
+			}
+			if body, err := clRead(tk, resp); body != "done" || err != nil {
+				t.Errorf("%s: %q, %v", p, body, err)
+			}
+		}
+		if opened, _ := cnt.get(); opened != 2 {
+			t.Errorf("%d connections, want 2 (one kept through the small redirect, one after the large)", opened)
+		}
+		return nil
+	})
+}
+
+// TestClientNetOptions: connect options reach the socket.
+func TestClientNetOptions(t *testing.T) {
+	srv := clServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, _ := net.SplitHostPort(r.RemoteAddr)
+		io.WriteString(w, host)
+	}))
+	clRun(t, func(tk *aio.Task) error {
+		c := web.NewClient(web.ClientNetOptions(aio.LocalAddr("127.0.0.2:0")))
+		defer c.Close()
+		resp, err := c.Get(tk, srv.URL)
+		if err != nil {
+			return err
+		}
+		if body, _ := clRead(tk, resp); body != "127.0.0.2" {
+			t.Errorf("server saw the client at %q, want 127.0.0.2", body)
+		}
+		return nil
+	})
+}
+
+// TestClientBodyFromFile sends an aio.File as the body, read by the
+// sending task on the executor.
+func TestClientBodyFromFile(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "body")
+	content := strings.Repeat("file line\n", 10000)
+	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv := clServer(t, nil, http.HandlerFunc(clEcho))
+	clRun(t, func(tk *aio.Task) error {
+		c := web.NewClient()
+		defer c.Close()
+		f, err := aio.Open(tk, name)
+		if err != nil {
+			return err
+		}
+		defer f.Close(tk)
+		req, _ := web.NewClientRequest("POST", srv.URL)
+		req.SetBodyFrom(f, int64(len(content)))
+		resp, err := c.Do(tk, req)
+		if err != nil {
+			return err
+		}
+		if got, _ := clRead(tk, resp); !strings.Contains(got, "length=100000\n") || !strings.Contains(got, "body="+content) {
+			t.Errorf("file body not echoed (%d bytes back)", len(got))
 		}
 		return nil
 	})
