@@ -637,9 +637,10 @@ func (r *ClientResponse) Close() error {
 	}
 }
 
-// discard drops a redirect's body: read up to 64 KiB to keep the
-// connection, else closed. Only a cancellation or a timeout is an error:
-// the redirect goes on without the connection.
+// discard drops a redirect's body: up to 64 KiB is read to keep the
+// connection; past that the response is left for reset, which closes
+// it. Only a cancellation or a timeout is an error: the redirect goes on
+// without the connection.
 func (r *ClientResponse) discard(t *aio.Task) error {
 	for read := 0; r.conn != nil && read <= 64<<10; {
 		b, err := r.piece(t)
@@ -655,7 +656,6 @@ func (r *ClientResponse) discard(t *aio.Task) error {
 		read += len(b)
 		r.consume(len(b))
 	}
-	r.Close()
 	return nil
 }
 
