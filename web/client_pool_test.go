@@ -442,6 +442,36 @@ func TestClientLimitHandover(t *testing.T) {
 		if _, err1 := aio.Await(tk, w1); err != nil || !errors.Is(err1, aio.ErrCancelled) {
 			t.Errorf("w2 after w1's cancel: %v; w1: %v", err, err1)
 		}
+
+		// A waiter for another host, held back by the total limit: the
+		// released connection is closed to make room for it at once.
+		other, err := clStartLoopServer(tk, clCanned)
+		if err != nil {
+			return err
+		}
+		defer other.close(tk)
+		first, err = c.Get(tk, ls.url+"/first")
+		if err != nil {
+			return err
+		}
+		wo := aio.Spawn(tk, func(tk *aio.Task) (string, error) {
+			resp, err := c.Get(tk, other.url+"/o")
+			if err != nil {
+				return "", err
+			}
+			return clRead(tk, resp)
+		})
+		if err := aio.Sleep(tk, time.Second); err != nil {
+			return err
+		}
+		start := tk.Loop().Time()
+		if _, err := clRead(tk, first); err != nil {
+			return err
+		}
+		body, err := aio.Await(tk, wo)
+		if d := tk.Loop().Time() - start; body != "ok" || err != nil || d != 0 {
+			t.Errorf("waiter for another host: %q, %v after %v; want ok at once", body, err, d)
+		}
 		return nil
 	})
 }
