@@ -189,7 +189,8 @@ func (s *wgetSaver) create(t *aio.Task, name string) (*aio.File, error) {
 // wgetName is the file name for a body from u.
 func wgetName(u *url.URL) string {
 	name := path.Base(u.Path)
-	if name == "." || name == "/" || name == "" || strings.HasSuffix(u.Path, "/") {
+	switch {
+	case name == "." || name == ".." || name == "/" || strings.HasSuffix(u.Path, "/"):
 		return "index.html"
 	}
 	return name

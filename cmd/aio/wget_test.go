@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -148,5 +149,25 @@ func TestWgetConcurrency(t *testing.T) {
 	defer mu.Unlock()
 	if code != 0 || total != 6 || peak > 2 {
 		t.Errorf("exit %d (%s), %d requests, %d at once; want 6, at most 2", code, errs, total, peak)
+	}
+}
+
+func TestWgetName(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://h":            "index.html",
+		"http://h/":           "index.html",
+		"http://h/a/":         "index.html",
+		"http://h/a/b.txt":    "b.txt",
+		"http://h/a/..":       "index.html",
+		"http://h/a%2Fb?x=1":  "b",
+		"http://h/x/page.php": "page.php",
+	} {
+		u, err := url.Parse(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := wgetName(u); got != want {
+			t.Errorf("wgetName(%s) = %q, want %q", in, got, want)
+		}
 	}
 }
