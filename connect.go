@@ -23,7 +23,12 @@ import (
 // The protocol's ConnectionMade has run when CreateConnection returns. A
 // panic in it aborts the connection and is returned as a *[PanicError].
 //
-// Options: [ConnectTimeout], [LocalAddr], [HappyEyeballsDelay], [KeepAlive].
+// Options: [ConnectTimeout], [LocalAddr], [HappyEyeballsDelay], [KeepAlive],
+// [WithTLS] (with [TLSHandshakeTimeout] and [ServerHostname]). With
+// WithTLS, CreateConnection returns once the handshake is done, and the
+// protocol's transport is a *[TLSTransport]; the *SocketTransport
+// returned is the socket under it (for its address, fd and buffer
+// limit: writing to it would break the TLS stream).
 // Errors are *[net.OpError] values wrapping the syscall error, so
 // errors.Is(err, [syscall.ECONNREFUSED]) works; when several addresses
 // failed, their errors are joined.
@@ -41,6 +46,9 @@ func CreateConnection[P Protocol](t *Task, factory func() P, network, address st
 	}
 	if cfg.keepAlive && family != unix.AF_UNIX {
 		unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_KEEPALIVE, 1)
+	}
+	if cfg.tls.cfg != nil {
+		return tlsConnect(t, fd, family, factory, network, address, cfg)
 	}
 	return adoptSocket(t.fut.loop, fd, family, factory)
 }

@@ -25,6 +25,7 @@ type netConfig struct {
 	lockOSThread   bool
 	loopOpts       []Option
 	perLoop        func(*Loop) func() Protocol // ServeMultiLoopPerLoop
+	tls            tlsOptions                  // WithTLS and the TLS options (tls.go)
 }
 
 func newNetConfig(opts []NetOption) netConfig {

@@ -73,8 +73,9 @@ const (
 // a free port.
 //
 // Options: [Backlog], [ReuseAddress] (on by default), [ReusePort],
-// [StartServing], [KeepAlive]. TCP connections get TCP_NODELAY, as in
-// asyncio.
+// [StartServing], [KeepAlive], [WithTLS] (each connection's protocol is
+// made at accept and connected once its TLS handshake is done). TCP
+// connections get TCP_NODELAY, as in asyncio.
 //
 // The server starts accepting at once unless StartServing(false) is
 // given. CreateServer suspends only to resolve a host name, on the
@@ -125,6 +126,9 @@ func createServer(t *Task, l *Loop, factory func() Protocol, network, address st
 			return nil, err
 		}
 		factory = f
+	}
+	if cfg.tls.cfg != nil {
+		factory = tlsServerFactory(l, factory, cfg.tls)
 	}
 	s := &Server{loop: l, factory: factory, cfg: cfg, claim: claim}
 	opErr := func(err error) error {

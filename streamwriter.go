@@ -5,8 +5,8 @@ package aio
 // StreamReader. Writes never suspend; Drain waits while the transport's
 // buffer is above its high-water mark.
 //
-// Every method is called from its loop's goroutine. StartTLS comes with
-// TLS support (not yet).
+// Every method is called from its loop's goroutine. StartTLS upgrades
+// the connection to TLS.
 type StreamWriter struct {
 	p *streamProtocol
 }
@@ -36,7 +36,9 @@ func (w *StreamWriter) Close() error { return w.p.tr.Close() }
 func (w *StreamWriter) IsClosing() bool { return w.p.tr.IsClosing() }
 
 // ExtraInfo returns the transport's information by asyncio's names
-// ("peername", "sockname", "socket"), nil for what it does not know.
+// ("peername", "sockname", "socket"; over TLS also "ssl_object",
+// "peercert", "sslcontext" and "cipher", see [TLSTransport]), nil for
+// what it does not know.
 func (w *StreamWriter) ExtraInfo(name string) any { return w.p.tr.ExtraInfo(name) }
 
 // Drain waits until the transport's write buffer has drained to its
@@ -106,11 +108,18 @@ type streamProtocol struct {
 // newStreamProtocol returns a stream's protocol whose reader has
 // DefaultStreamLimit; handler is nil for a client's stream.
 func newStreamProtocol(handler StreamHandler) *streamProtocol {
-	p := &streamProtocol{handler: handler}
+	p := &streamProtocol{}
+	p.init(handler)
+	return p
+}
+
+// init readies a stream protocol held in another struct (the listener's
+// and the TLS layer's protocols embed one).
+func (p *streamProtocol) init(handler StreamHandler) {
+	p.handler = handler
 	p.r.limit = DefaultStreamLimit
 	p.w.p = p
 	p.drained.Set()
-	return p
 }
 
 // loopOf is the interface of transports that know their loop (every
