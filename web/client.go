@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/tls"
 	"net/http"
 	"net/url"
 	"strings"
@@ -31,8 +32,9 @@ import (
 // methods are called from tasks of that loop only (another loop's task
 // gets [ErrClientLoop]). Responses are parsed strictly (RFC 9112): a
 // malformed or oversized response is an error matching
-// [ErrClientBadResponse]. HTTPS needs TLS support, which this build of
-// aio lacks: an https URL gets [ErrClientScheme].
+// [ErrClientBadResponse]. HTTPS is TLS over the same connections
+// ([aio.WithTLS]; [ClientTLSConfig] configures it), through an HTTP
+// proxy's CONNECT tunnel when [ClientProxy] names one.
 //
 // A Client must be closed with [Client.Close] when no longer needed.
 type Client struct {
@@ -99,6 +101,7 @@ type clientConfig struct {
 	maxBody      int64
 	netOpts      []aio.NetOption
 	parser       http1.Config
+	tls          *tls.Config
 }
 
 // ClientBaseURL makes relative request URLs relative to base (aiohttp's
@@ -154,7 +157,9 @@ func ClientRaiseForStatus(on bool) ClientOption { return func(c *clientConfig) {
 // ClientProxy sends requests through the HTTP proxy that proxy returns
 // for a request's URL (nil for a direct connection), as
 // [http.ProxyFromEnvironment] does for net/http. A request for an http
-// URL goes to the proxy in absolute form; the proxy URL's user
+// URL goes to the proxy in absolute form; one for an https URL goes
+// through a tunnel the proxy opens (CONNECT), with TLS to the server
+// inside it, kept for the requests that follow. The proxy URL's user
 // information becomes Proxy-Authorization.
 func ClientProxy(proxy func(*url.URL) (*url.URL, error)) ClientOption {
 	return func(c *clientConfig) { c.proxy = proxy }
@@ -391,7 +396,7 @@ func (c *Client) resolve(u *url.URL) (*url.URL, error) {
 	case "http":
 		return u, nil
 	case "https":
-		return nil, clientNoTLS
+		return u, nil
 	}
 	return nil, ErrClientScheme
 }

@@ -24,8 +24,8 @@ var (
 	// ErrClientConnClosed: the server closed the connection before the
 	// response was complete (or before it began).
 	ErrClientConnClosed = errors.New("web: server closed the connection")
-	// ErrClientScheme: the URL's scheme is not http (or https with TLS
-	// configured), or the URL has no host.
+	// ErrClientScheme: the URL's scheme is not http or https, or the URL
+	// has no host.
 	ErrClientScheme = errors.New("web: unsupported URL")
 	// ErrClientProxy: the proxy refused to open a tunnel (CONNECT) to
 	// the host of an https URL.
@@ -111,6 +111,4 @@ var (
 	// clientErrContinue: the wait for "100 Continue" ran out, so the
 	// body goes anyway.
 	clientErrContinue = errors.New("web: continue timeout")
-	// clientNoTLS is the error of an https URL in a build without TLS.
-	clientNoTLS = fmt.Errorf("%w: https needs TLS support, not in this build of aio", ErrClientScheme)
 )

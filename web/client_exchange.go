@@ -114,7 +114,9 @@ func (c *Client) getConn(t *aio.Task, ex *clientExchange) (*clientConn, error) {
 		}
 		made, err := c.dial(t, ex, key)
 		if err != nil {
-			c.pool.unreserve(c, key)
+			if made == nil { // else the connection gave its slot back
+				c.pool.unreserve(c, key)
+			}
 			return err
 		}
 		cn = made
@@ -152,15 +154,21 @@ func (ex *clientExchange) key() (clientKey, error) {
 	return key, nil
 }
 
-// dial connects a new connection for key (to the proxy, if any).
+// dial connects a new connection for key: to the server, with TLS for
+// https, or to the proxy, through a tunnel for https. A connection made
+// but failed is returned with the error, its slot already given back.
 func (c *Client) dial(t *aio.Task, ex *clientExchange, key clientKey) (*clientConn, error) {
 	addr := clientHostPort(ex.u)
 	if ex.proxy != nil {
 		addr = clientHostPort(ex.proxy)
 	}
-	opts := c.cfg.netOpts
+	opts := slices.Clip(c.cfg.netOpts)
 	if d := ex.tm.SockConnect; d > 0 && d != aio.NoTimeout {
-		opts = append(slices.Clip(opts), aio.ConnectTimeout(d))
+		opts = append(opts, aio.ConnectTimeout(d))
+	}
+	https := ex.u.Scheme == "https"
+	if https && ex.proxy == nil {
+		opts = append(opts, aio.WithTLS(c.tlsConfig()))
 	}
 	_, cn, err := aio.CreateConnection(t, func() *clientConn { return newClientConn(c, key) }, "tcp", addr, opts...)
 	if err != nil {
@@ -168,6 +176,12 @@ func (c *Client) dial(t *aio.Task, ex *clientExchange, key clientKey) (*clientCo
 			err = fmt.Errorf("%w (connect): %w", ErrClientTimeout, err)
 		}
 		return nil, err
+	}
+	if https && ex.proxy != nil {
+		if err := ex.tunnel(t, cn); err != nil {
+			cn.abort() // gives its slot back
+			return cn, err
+		}
 	}
 	return cn, nil
 }

@@ -314,9 +314,6 @@ func TestClientBodyFromResponse(t *testing.T) {
 func TestClientErrors(t *testing.T) {
 	clRun(t, func(tk *aio.Task) error {
 		c := web.NewClient()
-		if _, err := c.Get(tk, "https://127.0.0.1:1/"); !errors.Is(err, web.ErrClientScheme) {
-			t.Errorf("https: %v, want ErrClientScheme", err)
-		}
 		if _, err := c.Get(tk, "ftp://127.0.0.1/"); !errors.Is(err, web.ErrClientScheme) {
 			t.Errorf("ftp: %v, want ErrClientScheme", err)
 		}
