@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aio-go/aio"
 	"github.com/aio-go/aio/web"
@@ -121,7 +122,19 @@ func (p *clConnectProxy) seen() []string {
 }
 
 func TestClientHTTPSProxy(t *testing.T) {
+	var mu sync.Mutex
+	active, peak := 0, 0
 	srv, cfg := clTLSServer(t, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		active++
+		peak = max(peak, active)
+		mu.Unlock()
+		if r.URL.Path == "/slow" {
+			time.Sleep(50 * time.Millisecond) // overlap the requests if the limit let them
+		}
+		mu.Lock()
+		active--
+		mu.Unlock()
 		io.WriteString(w, "through the tunnel "+r.RequestURI)
 	}))
 	p := &clConnectProxy{}
@@ -129,7 +142,7 @@ func TestClientHTTPSProxy(t *testing.T) {
 	clRun(t, func(tk *aio.Task) error {
 		pu, _ := url.Parse(proxy.URL)
 		pu.User = url.UserPassword("pu", "pp")
-		c := web.NewClient(web.ClientTLSConfig(cfg), web.ClientProxy(func(*url.URL) (*url.URL, error) { return pu, nil }))
+		c := web.NewClient(web.ClientLimit(1, 0), web.ClientTLSConfig(cfg), web.ClientProxy(func(*url.URL) (*url.URL, error) { return pu, nil }))
 		defer c.Close()
 		for range 2 {
 			resp, err := c.Get(tk, srv.URL+"/x?y=1")
@@ -147,6 +160,16 @@ func TestClientHTTPSProxy(t *testing.T) {
 		_, port, _ := net.SplitHostPort(host)
 		if _, err := c.Get(tk, "https://refused.example:"+port+"/"); !errors.Is(err, web.ErrClientProxy) {
 			t.Errorf("refused tunnel: %v, want ErrClientProxy", err)
+		}
+		// The refused tunnel gave its slot back, once: the limit of one
+		// still holds.
+		if _, err := clFetchAll(tk, c, []string{srv.URL + "/slow", srv.URL + "/slow"}); err != nil {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if peak != 1 {
+			t.Errorf("%d requests at once through a limit of 1", peak)
 		}
 		return nil
 	})
