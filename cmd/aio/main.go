@@ -1,7 +1,7 @@
 // Command aio is the aio toolbox.
 //
 //	aio serve [-addr 127.0.0.1:8000] [-loops N]
-//	aio wget [-O dir] [-c N] [-timeout d] [-L] URL...
+//	aio wget [-O dir] [-c N] [-timeout d] [-L] [-k] URL...
 //
 // serve runs the demo web app of the tutorials (seed 000's aiohttp
 // server): "/" answers <h1>Index</h1> and "/hello/{name}" answers

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,6 +25,7 @@ type wgetConfig struct {
 	concurrency int           // -c: requests at once
 	timeout     time.Duration // -timeout: per URL
 	follow      bool          // -L: follow redirects
+	insecure    bool          // -k: do not verify servers' certificates
 }
 
 // maxWgetConcurrency bounds -c: each request in flight is a socket.
@@ -37,6 +39,7 @@ func runWget(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&cfg.concurrency, "c", 10, "")
 	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "")
 	fs.BoolVar(&cfg.follow, "L", false, "")
+	fs.BoolVar(&cfg.insecure, "k", false, "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			wgetUsage(stdout)
@@ -73,7 +76,8 @@ func wget(urls []string, cfg wgetConfig, stdout, stderr io.Writer) error {
 			redirects = web.DefaultClientMaxRedirects
 		}
 		c := web.NewClient(web.ClientLimit(cfg.concurrency, 0), web.ClientMaxRedirects(redirects),
-			web.ClientTimeouts(web.ClientTimeout{Total: cfg.timeout, SockConnect: cfg.timeout}))
+			web.ClientTimeouts(web.ClientTimeout{Total: cfg.timeout, SockConnect: cfg.timeout}),
+			web.ClientTLSConfig(&tls.Config{InsecureSkipVerify: cfg.insecure}))
 		defer c.Close()
 		saver := &wgetSaver{dir: cfg.dir, taken: map[string]bool{}}
 		return aio.Group(t, func(t *aio.Task, g *aio.TaskGroup) error {
@@ -197,7 +201,7 @@ func wgetName(u *url.URL) string {
 }
 
 func wgetUsage(w io.Writer) {
-	fmt.Fprint(w, `usage: aio wget [-O dir] [-c N] [-timeout d] [-L] URL...
+	fmt.Fprint(w, `usage: aio wget [-O dir] [-c N] [-timeout d] [-L] [-k] URL...
 
 Fetch the URLs at once, on one event loop, and print each response's
 status line and header fields as a block, each line prefixed with the URL
@@ -214,10 +218,12 @@ flags:
   -timeout d   give up on a URL after d (default 30s)
   -L           follow redirects (at most 10); by default a redirect is
                printed as it is
+  -k           do not verify the certificates of https servers
 
 examples:
   aio wget http://127.0.0.1:8000/ http://127.0.0.1:8000/hello/world
   aio wget -c 2 www.example.com www.example.org www.example.net
   aio wget -O /tmp/pages -L -timeout 5s http://127.0.0.1:8000/
+  aio wget -k https://127.0.0.1:8443/
 `)
 }

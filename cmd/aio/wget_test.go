@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -169,5 +170,22 @@ func TestWgetName(t *testing.T) {
 		if got := wgetName(u); got != want {
 			t.Errorf("wgetName(%s) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestWgetHTTPS(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "secret")
+	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	defer srv.Close()
+	out, errs, code := runCommand(t, "wget", "-k", srv.URL+"/s")
+	if code != 0 || !strings.Contains(out, srv.URL+"/s header > HTTP/1.1 200 OK\n") {
+		t.Errorf("-k: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	_, errs, code = runCommand(t, "wget", srv.URL+"/s")
+	if code != 1 || !strings.Contains(errs, "certificate") {
+		t.Errorf("without -k: exit %d, stderr %q", code, errs)
 	}
 }
