@@ -3,6 +3,7 @@
 //	aio serve [-addr 127.0.0.1:8000] [-loops N] [-delay D] [-access-log] [-static DIR]
 //	aio bench [flags] URL
 //	aio echo (--listen | --connect) HOST:PORT
+//	aio wget [-O dir] [-c N] [-timeout d] [-L] [-k] URL...
 //
 // serve runs the demo web app of the tutorials (seed 000's aiohttp
 // server) on package web: "/" answers <h1>Index</h1> and "/hello/{name}"
@@ -12,6 +13,9 @@
 //
 // bench is an HTTP/1.1 load generator on aio's loops (see "aio bench -h");
 // echo is seed 004's TCP echo server and a line client for it.
+//
+// wget fetches URLs at once on one loop with web.Client and prints each
+// response's status line and headers (the tutorials' asyncio wget).
 //
 // "aio help" and "aio serve -h" print the usage. The exit status is 0 on
 // success and after help, 1 when the command fails, 2 for a bad command
@@ -72,6 +76,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runBench(args[1:], stdout, stderr)
 	case "echo":
 		return runEcho(args[1:], os.Stdin, stdout)
+	case "wget":
+		return runWget(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 && args[1] == "serve" {
 			serveUsage(stdout)
@@ -83,6 +89,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		if len(args) > 1 && args[1] == "echo" {
 			echoUsage(stdout)
+			return nil
+		}
+		if len(args) > 1 && args[1] == "wget" {
+			wgetUsage(stdout)
 			return nil
 		}
 		usage(stdout)
@@ -125,6 +135,7 @@ commands:
   serve   run the tutorials' demo web app (default 127.0.0.1:8000)
   bench   load an HTTP/1.1 server and report throughput and latency
   echo    the TCP echo server (--listen) or its line client (--connect)
+  wget    fetch URLs at once and print their status lines and headers
   help    print this help; "aio help <command>" for the command's
 
 Run "aio <command> -h" for a command's flags.
