@@ -77,7 +77,7 @@ stop() {
 # it does not build.
 build_aio() {
   aioname=aio
-  if ! go build -tags aioweb -o "$1" "$2" 2> "$bin/aio-build.txt"; then
+  if ! go build -o "$1" "$2" 2> "$bin/aio-build.txt"; then
     echo "run.sh: $2 does not build (package web not there yet?): aio left out" >&2
     head -3 "$bin/aio-build.txt" >&2
     aioname=

@@ -79,26 +79,24 @@ func run(args []string, stdout, stderr io.Writer) error {
 	case "wget":
 		return runWget(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
-		if len(args) > 1 && args[1] == "serve" {
-			serveUsage(stdout)
-			return nil
-		}
-		if len(args) > 1 && args[1] == "bench" {
-			benchUsage(stdout)
-			return nil
-		}
-		if len(args) > 1 && args[1] == "echo" {
-			echoUsage(stdout)
-			return nil
-		}
-		if len(args) > 1 && args[1] == "wget" {
-			wgetUsage(stdout)
-			return nil
+		if len(args) > 1 {
+			if u, ok := commandUsage[args[1]]; ok {
+				u(stdout)
+				return nil
+			}
 		}
 		usage(stdout)
 		return nil
 	}
 	return usagef("unknown command %q (see 'aio help')", args[0])
+}
+
+// commandUsage prints a command's help for "aio help <command>".
+var commandUsage = map[string]func(io.Writer){
+	"serve": serveUsage,
+	"bench": benchUsage,
+	"echo":  echoUsage,
+	"wget":  wgetUsage,
 }
 
 func runServe(args []string, stdout io.Writer) error {

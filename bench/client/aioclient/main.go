@@ -1,5 +1,3 @@
-//go:build aioweb
-
 // Command aioclient is the aio client of bench/client: -conns tasks on
 // one loop, each GETting -url in a loop on one web.Client (keep-alive,
 // up to -conns connections), reading the whole body into its own buffer
@@ -7,9 +5,7 @@
 //
 //	aioclient -url http://127.0.0.1:PORT/ [-conns 64] [-warmup 1s] [-duration 5s] [-pid SERVERPID]
 //
-// It prints one RESULT line (bench/client/meter) and exits. The build
-// tag aioweb keeps it out of the build until package web (its client)
-// is merged.
+// It prints one RESULT line (bench/client/meter) and exits.
 package main
 
 import (
