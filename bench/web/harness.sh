@@ -72,9 +72,8 @@ stop() {
   srv_pid=
 }
 
-# build_aio OUT PKG: builds the aio peer (build tag aioweb until package
-# web lands) and sets aioname to aio, or to nothing, with a note, while
-# it does not build.
+# build_aio OUT PKG: builds the aio peer and sets aioname to aio, or to
+# nothing, with a note, if it does not build.
 build_aio() {
   aioname=aio
   if ! go build -o "$1" "$2" 2> "$bin/aio-build.txt"; then

@@ -32,9 +32,8 @@
 #
 # Needs taskset (util-linux), wrk, and /usr/bin/python3 with
 # python3-aiohttp and python3-uvloop: missing Debian packages are
-# installed with apt-get (as root, or with sudo). The aio server
-# (aioserver, build tag aioweb until package web lands) is left out, with
-# a note, while it does not build.
+# installed with apt-get (as root, or with sudo). If the aio server
+# (aioserver) does not build, it is left out, with a note.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
