@@ -4,16 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -53,8 +48,9 @@ var modes = []mode{
 type modeServer struct {
 	mode
 	addr   string // host:port, or the socket's path
-	base   string // URL prefix for the client: scheme://host
 	client *http.Client
+	tlsCli *tls.Config // the TLS mode's client config, trusting the server
+	base   string      // URL prefix for the client: scheme://host
 	loop   *aio.Loop
 	srv    *aio.Server
 	done   chan error // aio.Run's result
@@ -69,22 +65,11 @@ func runModes(t *testing.T, newApp func() *web.App, body func(t *testing.T, s *m
 		t.Run(m.name, func(t *testing.T) {
 			aiotest.CheckGoroutines(t)
 			aiotest.CheckFDs(t)
-			if m.network == "tcp6" && !haveIPv6Loopback() {
-				t.Skip("no IPv6 loopback (::1) on this machine")
-			}
+			aiotest.RequireLoopback(t, m.network) // skips tcp6 without ::1
 			s := startMode(t, m, newApp())
 			body(t, s)
 		})
 	}
-}
-
-func haveIPv6Loopback() bool {
-	ln, err := net.Listen("tcp6", "[::1]:0")
-	if err != nil {
-		return false
-	}
-	ln.Close()
-	return true
 }
 
 // startMode serves app in mode m on a loop of its own until the test
@@ -99,7 +84,9 @@ func startMode(t *testing.T, m mode, app *web.App) *modeServer {
 		opts = append(opts, web.Addr(net.JoinHostPort(m.host, "0")))
 	}
 	if m.tls {
-		opts = append(opts, web.TLS(testCert().server))
+		var srvCfg *tls.Config
+		srvCfg, s.tlsCli = aiotest.TLSConfigs(t) // ECDSA P-256 for 127.0.0.1
+		opts = append(opts, web.TLS(srvCfg))
 	}
 	type started struct {
 		l   *aio.Loop
@@ -134,7 +121,7 @@ func startMode(t *testing.T, m mode, app *web.App) *modeServer {
 		}
 	case m.tls:
 		s.base = "https://" + s.addr
-		tr.TLSClientConfig = testCert().client
+		tr.TLSClientConfig = s.tlsCli
 	}
 	s.client = &http.Client{Transport: tr, Timeout: 30 * time.Second}
 	t.Cleanup(func() {
@@ -181,7 +168,7 @@ func (s *modeServer) dial(t *testing.T) net.Conn {
 	var err error
 	switch {
 	case s.tls:
-		c, err = tls.Dial("tcp", s.addr, testCert().client)
+		c, err = tls.Dial("tcp", s.addr, s.tlsCli)
 	case s.network == "unix":
 		c, err = net.Dial("unix", s.addr)
 	default:
@@ -218,46 +205,6 @@ func (s *modeServer) request(t *testing.T, method, path string, body io.Reader) 
 	}
 	return req
 }
-
-// certs is a certificate for 127.0.0.1 and the configs that use it.
-type certs struct {
-	server, client *tls.Config
-}
-
-// testCert makes, once, a self-signed ECDSA P-256 certificate for
-// 127.0.0.1 and the configs of a server that presents it and of a
-// client that trusts it.
-var testCert = sync.OnceValue(func() certs {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		panic(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "aio web test"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IsCA:                  true,
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		BasicConstraintsValid: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		panic(err)
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		panic(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(leaf)
-	return certs{
-		server: &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}}},
-		client: &tls.Config{RootCAs: pool},
-	}
-})
 
 const fixedBody = "fixed body over every mode"
 
