@@ -488,3 +488,68 @@ func TestModesGracefulShutdown(t *testing.T) {
 		}
 	})
 }
+
+// RunApp with TLS says https in its banner and serves HTTPS on a
+// Runner's loops.
+func TestRunAppTLS(t *testing.T) {
+	aiotest.CheckGoroutines(t)
+	aiotest.CheckFDs(t)
+	srvCfg, cli := aiotest.TLSConfigs(t)
+	app := web.NewApp()
+	app.Get("/", func(t *aio.Task, r *web.Request) (*web.Response, error) {
+		return web.Text(fixedBody), nil
+	})
+	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- web.RunAppContext(ctx, app, web.Addr("127.0.0.1:0"), web.Loops(1), web.TLS(srvCfg), web.PrintTo(pw))
+		pw.Close()
+	}()
+	banner, err := bufio.NewReader(pr).ReadString('\n')
+	go io.Copy(io.Discard, pr)
+	addr, ok := strings.CutPrefix(strings.TrimSuffix(banner, " ========\n"), "======== Running on https://")
+	if err != nil || !ok {
+		cancel()
+		t.Fatalf("banner %q, %v", banner, err)
+	}
+	tr := &http.Transport{TLSClientConfig: cli}
+	resp, err := (&http.Client{Transport: tr}).Get("https://" + addr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	tr.CloseIdleConnections()
+	if resp.StatusCode != 200 || string(b) != fixedBody {
+		t.Errorf("GET over TLS: %d %q", resp.StatusCode, b)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// NetOptions reaches a Runner's listeners: with a handshake timeout of 0
+// (at once) the server closes a connection before any client hello.
+func TestRunnerNetOptions(t *testing.T) {
+	aiotest.CheckGoroutines(t)
+	aiotest.CheckFDs(t)
+	srvCfg, _ := aiotest.TLSConfigs(t)
+	rn := web.NewRunner(web.NewApp(), web.Addr("127.0.0.1:0"), web.Loops(1), web.TLS(srvCfg),
+		web.NetOptions(aio.TLSHandshakeTimeout(0)))
+	if err := rn.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer rn.Shutdown(context.Background())
+	c, err := net.Dial("tcp", rn.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetReadDeadline(time.Now().Add(30 * time.Second)) // a hang guard only
+	if n, err := c.Read(make([]byte, 1)); err != io.EOF {
+		t.Errorf("read %d, %v; want the server to close at once (io.EOF)", n, err)
+	}
+}
