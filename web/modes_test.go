@@ -54,6 +54,7 @@ type modeServer struct {
 	loop   *aio.Loop
 	srv    *aio.Server
 	done   chan error // aio.Run's result
+	excs   []error    // what reached the loop's exception handler
 	stop   sync.Once
 	errs   error // Shutdown's and aio.Run's
 }
@@ -102,7 +103,9 @@ func startMode(t *testing.T, m mode, app *web.App) *modeServer {
 				return err
 			}
 			return srv.WaitClosed(tk)
-		}, aio.NoSignalHandlers())
+		}, aio.NoSignalHandlers(), aio.WithExceptionHandler(func(_ *aio.Loop, c aio.ExceptionContext) {
+			s.excs = append(s.excs, fmt.Errorf("loop exception: %s: %w", c.Message, c.Err))
+		}))
 	}()
 	st := <-ready
 	if st.err != nil {
@@ -157,6 +160,7 @@ func (s *modeServer) shutdown(then func()) error {
 			_, err = cf.ResultTimeout(30 * time.Second)
 		}
 		s.errs = errors.Join(err, <-s.done)
+		s.errs = errors.Join(append([]error{s.errs}, s.excs...)...) // s.done ordered the loop's writes
 	})
 	return s.errs
 }
@@ -208,16 +212,19 @@ func (s *modeServer) request(t *testing.T, method, path string, body io.Reader) 
 
 const fixedBody = "fixed body over every mode"
 
-// GET twice: the same body, and the second request reuses the
-// connection (keep-alive), which the handler sees as the same peer.
+// fixedApp answers GET / with fixedBody.
+func fixedApp() *web.App {
+	app := web.NewApp()
+	app.Get("/", func(t *aio.Task, r *web.Request) (*web.Response, error) {
+		return web.Text(fixedBody), nil
+	})
+	return app
+}
+
+// GET three times: the same body each time, over TLS in the TLS mode
+// only, and the later requests reuse the first connection (keep-alive).
 func TestModesKeepAlive(t *testing.T) {
-	runModes(t, func() *web.App {
-		app := web.NewApp()
-		app.Get("/", func(t *aio.Task, r *web.Request) (*web.Response, error) {
-			return web.Text(fixedBody), nil
-		})
-		return app
-	}, func(t *testing.T, s *modeServer) {
+	runModes(t, fixedApp, func(t *testing.T, s *modeServer) {
 		for i := range 3 {
 			var reused bool
 			req := s.request(t, "GET", "/", nil)
@@ -336,13 +343,7 @@ func TestModesServeFile(t *testing.T) {
 // HEAD answers the GET route's headers with no body; an unknown path is
 // 404.
 func TestModesHeadAnd404(t *testing.T) {
-	runModes(t, func() *web.App {
-		app := web.NewApp()
-		app.Get("/", func(t *aio.Task, r *web.Request) (*web.Response, error) {
-			return web.Text(fixedBody), nil
-		})
-		return app
-	}, func(t *testing.T, s *modeServer) {
+	runModes(t, fixedApp, func(t *testing.T, s *modeServer) {
 		resp, b := s.do(t, s.request(t, "HEAD", "/", nil))
 		if resp.StatusCode != 200 || len(b) != 0 || resp.ContentLength != int64(len(fixedBody)) {
 			t.Errorf("HEAD /: %d, length %d, body %q", resp.StatusCode, resp.ContentLength, b)
@@ -495,10 +496,7 @@ func TestRunAppTLS(t *testing.T) {
 	aiotest.CheckGoroutines(t)
 	aiotest.CheckFDs(t)
 	srvCfg, cli := aiotest.TLSConfigs(t)
-	app := web.NewApp()
-	app.Get("/", func(t *aio.Task, r *web.Request) (*web.Response, error) {
-		return web.Text(fixedBody), nil
-	})
+	app := fixedApp()
 	pr, pw := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -552,4 +550,35 @@ func TestRunnerNetOptions(t *testing.T) {
 	if n, err := c.Read(make([]byte, 1)); err != io.EOF {
 		t.Errorf("read %d, %v; want the server to close at once (io.EOF)", n, err)
 	}
+}
+
+// A graceful shutdown closes a connection that has sent nothing yet (in
+// the TLS mode, one still in its handshake) without an error.
+func TestModesShutdownSilentClient(t *testing.T) {
+	runModes(t, fixedApp, func(t *testing.T, s *modeServer) {
+		var c net.Conn
+		var err error
+		if s.network == "unix" {
+			c, err = net.Dial("unix", s.addr)
+		} else {
+			c, err = net.Dial("tcp", s.addr) // no TLS: the handshake never starts
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		// The server has the connection once a request on another is
+		// answered: the loop accepts in order.
+		if resp, b := s.do(t, s.request(t, "GET", "/", nil)); string(b) != fixedBody {
+			t.Fatalf("GET /: %d %q", resp.StatusCode, b)
+		}
+		s.client.CloseIdleConnections()
+		if err := s.shutdown(nil); err != nil {
+			t.Fatalf("shutdown: %v", err)
+		}
+		c.SetReadDeadline(time.Now().Add(30 * time.Second)) // a hang guard only
+		if n, err := c.Read(make([]byte, 1)); err != io.EOF {
+			t.Errorf("read %d, %v; want the server to have closed (io.EOF)", n, err)
+		}
+	})
 }
