@@ -275,6 +275,23 @@ func (r *tlsRecords) ResumeWriting() {
 	}
 }
 
+// CloseWhenIdle implements [IdleCloser] for the socket under a server's
+// TLS transport, so that [Server.Shutdown] reaches the protocol above:
+// one that is an IdleCloser finishes its work in flight (an HTTP
+// server's response); any other is closed with a close_notify. A
+// connection still in its handshake is closed, which ends the handshake.
+func (r *tlsRecords) CloseWhenIdle() {
+	t := r.tt
+	switch ic, ok := t.proto.(IdleCloser); {
+	case !t.connected:
+		t.raw.Close()
+	case ok:
+		ic.CloseWhenIdle()
+	default:
+		t.Close()
+	}
+}
+
 // serveHandshake is the task of a server connection's handshake. A
 // failed handshake closes the connection and is not reported (asyncio
 // logs it only in debug mode): a client that cannot speak TLS is no

@@ -15,6 +15,9 @@
 //     connected sockets and transports on the loopback: TCP over IPv4 and
 //     IPv6, Unix stream and datagram sockets, UDP. [RequireLoopback]
 //     skips a test where ::1 is missing.
+//   - [SelfSignedCert] and [TLSConfigs] make a certificate for the
+//     loopback and the TLS configs of a server that presents it and a
+//     client that trusts it.
 //   - [Recorder] is a protocol that records its callbacks in order,
 //     checks that order, and lets a task wait for so many bytes, the end
 //     of file or the end of the connection.

@@ -46,7 +46,8 @@ func (rn *Runner) Start() error {
 	}
 	ms, err := aio.ServeMultiLoopPerLoop(func(l *aio.Loop) func() *conn {
 		return newLoopState(l, rn.cfg).newConn
-	}, rn.cfg.network, rn.cfg.addr, aio.Loops(rn.cfg.loops), aio.LoopOptions(rn.cfg.loopOpts...))
+	}, rn.cfg.network, rn.cfg.addr, append(rn.cfg.netOpts[:len(rn.cfg.netOpts):len(rn.cfg.netOpts)],
+		aio.Loops(rn.cfg.loops), aio.LoopOptions(rn.cfg.loopOpts...))...)
 	if err != nil {
 		return errors.Join(err, rn.cleanup())
 	}
@@ -111,7 +112,8 @@ func (rn *Runner) runHooks(hs []Hook) error {
 
 // RunApp serves app until SIGINT or SIGTERM, then shuts down gracefully
 // (aiohttp's web.run_app): it starts a [Runner], prints
-// "======== Running on http://ADDR ========" (see [PrintTo]), waits for
+// "======== Running on http://ADDR ========" (https with [TLS]; see
+// [PrintTo]), waits for
 // the first signal, and runs [Runner.Shutdown]; a second signal cuts the
 // grace period short. It returns Start's error, such as an address in
 // use, or Shutdown's.
@@ -133,7 +135,11 @@ func RunAppContext(ctx context.Context, app *App, opts ...Option) error {
 		out = os.Stdout
 	}
 	if out != nil {
-		fmt.Fprintf(out, "======== Running on http://%s ========\n(Press CTRL+C to quit)\n", rn.Addr())
+		scheme := "http"
+		if rn.cfg.tls {
+			scheme = "https"
+		}
+		fmt.Fprintf(out, "======== Running on %s://%s ========\n(Press CTRL+C to quit)\n", scheme, rn.Addr())
 	}
 	select {
 	case <-ctx.Done():

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/tls"
 	"io"
 	"time"
 
@@ -22,6 +23,8 @@ type config struct {
 	parser          http1.Config
 	accessLog       func(r *Request, resp *Response)
 	loopOpts        []aio.Option
+	netOpts         []aio.NetOption
+	tls             bool // TLS was given a config: the banner says https
 	out             io.Writer
 	outSet          bool
 }
@@ -103,6 +106,27 @@ func LoopOptions(opts ...aio.Option) Option {
 	return func(c *config) { c.loopOpts = append(c.loopOpts, opts...) }
 }
 
+// TLS serves HTTPS with cfg (aiohttp's run_app(ssl_context=...)): each
+// connection's handshake runs before its first request, and handlers
+// see [Request] as over plain TCP. It is [NetOptions]([aio.WithTLS](cfg));
+// add [aio.TLSHandshakeTimeout] with NetOptions to bound the handshake.
+// cfg must not change once serving; its callbacks run on the loops. A
+// nil cfg serves plain HTTP.
+func TLS(cfg *tls.Config) Option {
+	return func(c *config) {
+		c.netOpts = append(c.netOpts, aio.WithTLS(cfg))
+		c.tls = cfg != nil
+	}
+}
+
+// NetOptions passes options to the listening server ([aio.CreateServer]
+// for [Serve], [aio.ServeMultiLoop] for a [Runner]): [aio.WithTLS],
+// [aio.TLSHandshakeTimeout], [aio.Backlog], ... A Runner sets the
+// listener's SO_REUSEPORT itself.
+func NetOptions(opts ...aio.NetOption) Option {
+	return func(c *config) { c.netOpts = append(c.netOpts, opts...) }
+}
+
 // PrintTo makes [RunApp] write its banner (the URL it serves) to w
 // (default os.Stdout; nil for none).
 func PrintTo(w io.Writer) Option { return func(c *config) { c.out, c.outSet = w, true } }
@@ -122,7 +146,7 @@ func Serve(t *aio.Task, app *App, opts ...Option) (*aio.Server, error) {
 	}
 	cfg := newConfig(app, opts)
 	ls := newLoopState(t.Loop(), cfg)
-	return aio.CreateServer(t, ls.newConn, cfg.network, cfg.addr)
+	return aio.CreateServer(t, ls.newConn, cfg.network, cfg.addr, cfg.netOpts...)
 }
 
 // loopState is what the connections of one loop share: the Date cache,

@@ -1,6 +1,6 @@
 // Command aio is the aio toolbox.
 //
-//	aio serve [-addr 127.0.0.1:8000] [-loops N] [-delay D] [-access-log] [-static DIR]
+//	aio serve [-addr 127.0.0.1:8000] [-loops N] [-delay D] [-access-log] [-static DIR] [-tls-cert FILE -tls-key FILE]
 //	aio bench [flags] URL
 //	aio echo (--listen | --connect) HOST:PORT
 //	aio wget [-O dir] [-c N] [-timeout d] [-L] [-k] URL...
@@ -107,6 +107,8 @@ func runServe(args []string, stdout io.Writer) error {
 	delay := fs.Duration("delay", handlerDelay, "")
 	accessLog := fs.Bool("access-log", false, "")
 	static := fs.String("static", "", "")
+	tlsCert := fs.String("tls-cert", "", "")
+	tlsKey := fs.String("tls-key", "", "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			serveUsage(stdout)
@@ -123,7 +125,11 @@ func runServe(args []string, stdout io.Writer) error {
 	if *delay < 0 {
 		return usagef("serve: -delay must not be negative, not %v", *delay)
 	}
-	return serve(serveOptions{addr: *addr, loops: *loops, delay: *delay, accessLog: *accessLog, static: *static}, stdout, nil)
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return usagef("serve: -tls-cert and -tls-key go together (see 'aio serve -h')")
+	}
+	return serve(serveOptions{addr: *addr, loops: *loops, delay: *delay, accessLog: *accessLog, static: *static,
+		tlsCert: *tlsCert, tlsKey: *tlsKey}, stdout, nil)
 }
 
 func usage(w io.Writer) {
@@ -142,6 +148,7 @@ Run "aio <command> -h" for a command's flags.
 
 func serveUsage(w io.Writer) {
 	fmt.Fprint(w, `usage: aio serve [-addr host:port] [-loops N] [-delay D] [-access-log] [-static DIR]
+                 [-tls-cert FILE -tls-key FILE]
 
 Serve the tutorials' demo web app until SIGINT or SIGTERM: "/" answers
 <h1>Index</h1> and "/hello/{name}" answers <h1>hello, {name}!</h1>, each
@@ -156,6 +163,8 @@ flags:
                     none)
   -access-log       print a line per request
   -static DIR       serve the files under DIR at /static/
+  -tls-cert FILE    serve HTTPS with the PEM certificate (chain) in FILE
+  -tls-key FILE     and the PEM private key in FILE; both or neither
 
 examples:
   aio serve

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"os"
@@ -20,6 +21,8 @@ type serveOptions struct {
 	delay     time.Duration
 	accessLog bool
 	static    string
+	tlsCert   string // PEM files: with both set, serve HTTPS
+	tlsKey    string
 }
 
 // serve runs the demo app until a signal arrives, or until ctl.stop is
@@ -40,11 +43,20 @@ func serve(o serveOptions, stdout io.Writer, ctl *serveControl) error {
 		}
 		opts = append(opts, web.AccessLog(logger.Log))
 	}
+	scheme := "http"
+	if o.tlsCert != "" {
+		cert, err := tls.LoadX509KeyPair(o.tlsCert, o.tlsKey)
+		if err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+		opts = append(opts, web.TLS(&tls.Config{Certificates: []tls.Certificate{cert}}))
+		scheme = "https"
+	}
 	rn := web.NewRunner(app, opts...)
 	if err := rn.Start(); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Server started at http://%s...\n", rn.Addr())
+	fmt.Fprintf(out, "Server started at %s://%s...\n", scheme, rn.Addr())
 	// Requests in flight are answered before the loops stop, for up to
 	// shutdownGrace, or until a second signal.
 	ctx, cancel := context.WithCancel(context.Background())
