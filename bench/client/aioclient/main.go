@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command aioclient is the aio client of bench/client: -conns tasks on
 // one loop, each GETting -url in a loop on one web.Client (keep-alive,
 // up to -conns connections), reading the whole body into its own buffer
