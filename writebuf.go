@@ -14,9 +14,9 @@ package aio
 
 const (
 	// wchunkSize is the size of the chunks small writes are gathered in.
-	wchunkSize = 16 << 10
-	// maxFreeChunks bounds the chunks a loop keeps for reuse (1 MiB).
-	maxFreeChunks = 64
+	wchunkSize = 4 << 10
+	// maxFreeChunks bounds the chunks a loop keeps for reuse (4 MiB).
+	maxFreeChunks = 1024
 	// keepChunkList is the largest chunk list kept once drained.
 	keepChunkList = 64
 	// maxIov bounds the buffers of one writev (Linux's IOV_MAX).
