@@ -2,29 +2,19 @@ package web_test
 
 import (
 	"bufio"
-	"context"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aio-go/aio/web"
 )
 
-// serveFor serves app on one loop at a free port until the test ends and
-// returns its host:port.
+// serveFor serves app as startRunner does and returns its host:port.
 func serveFor(t *testing.T, app *web.App, opts ...web.Option) string {
 	t.Helper()
-	rn := web.NewRunner(app, append([]web.Option{web.Addr("127.0.0.1:0"), web.Loops(1)}, opts...)...)
-	if err := rn.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := rn.Shutdown(context.Background()); err != nil {
-			t.Errorf("Shutdown: %v", err)
-		}
-	})
-	return rn.Addr().String()
+	return strings.TrimPrefix(startRunner(t, app, opts...), "http://")
 }
 
 // rawGet sends one request with the target exactly as given (no client
