@@ -41,6 +41,8 @@ type IncompleteReadError struct {
 	Expected int
 }
 
+// Error says how many bytes were read of how many expected, as asyncio's
+// message does.
 func (e *IncompleteReadError) Error() string {
 	if e.Expected < 0 {
 		return fmt.Sprintf("aio: %d bytes read on a total of undefined expected bytes", len(e.Partial))
@@ -69,6 +71,7 @@ type LimitOverrunError struct {
 	Consumed int
 }
 
+// Error returns the message, prefixed with "aio: ".
 func (e *LimitOverrunError) Error() string { return "aio: " + e.Message }
 
 // Is makes the error match ErrLimitOverrun.
