@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aio-go/aio"
 	"github.com/aio-go/aio/internal/http1"
 	"golang.org/x/sys/unix"
 )
@@ -36,6 +38,8 @@ type benchConfig struct {
 	rate     float64 // requests per second over all connections; 0: as fast as answered
 	timeout  time.Duration
 	json     bool
+	tls      *tls.Config // https: nil for http
+	insecure bool        // -k: accept any server certificate
 }
 
 // Bounds of the bench flags.
@@ -107,6 +111,7 @@ func parseBench(args []string, stdout io.Writer) (*benchConfig, error) {
 	rate := fs.Float64("R", 0, "")
 	timeout := fs.Duration("timeout", defaultTimeout, "")
 	jsonOut := fs.Bool("json", false, "")
+	insecure := fs.Bool("k", false, "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			benchUsage(stdout)
@@ -145,6 +150,7 @@ func parseBench(args []string, stdout io.Writer) (*benchConfig, error) {
 	if !set["d"] && !set["n"] {
 		cfg.duration = defaultDuration
 	}
+	cfg.insecure = *insecure
 	if err := cfg.setURL(fs.Arg(0)); err != nil {
 		return nil, err
 	}
@@ -173,23 +179,36 @@ func (cfg *benchConfig) setURL(raw string) error {
 	if err != nil {
 		return usagef("bench: bad URL %q: %v", raw, errors.Unwrap(err))
 	}
+	port := u.Port()
 	switch u.Scheme {
 	case "http":
+		if port == "" {
+			port = "80"
+		}
 	case "https":
-		return usagef("bench: https is not supported yet: use an http:// URL")
+		if port == "" {
+			port = "443"
+		}
+		cfg.tls = &tls.Config{ServerName: u.Hostname(), InsecureSkipVerify: cfg.insecure, NextProtos: []string{"http/1.1"}}
 	default:
-		return usagef("bench: URL %q: want http://host[:port]/path", raw)
+		return usagef("bench: URL %q: want http[s]://host[:port]/path", raw)
 	}
 	if u.Hostname() == "" || u.User != nil {
-		return usagef("bench: URL %q: want http://host[:port]/path", raw)
-	}
-	port := u.Port()
-	if port == "" {
-		port = "80"
+		return usagef("bench: URL %q: want http[s]://host[:port]/path", raw)
 	}
 	cfg.url = u
 	cfg.addr = net.JoinHostPort(u.Hostname(), port)
 	return nil
+}
+
+// dialOptions are the options of every connection: the connect timeout,
+// and TLS for https (the handshake bounded by the same timeout).
+func (cfg *benchConfig) dialOptions() []aio.NetOption {
+	opts := []aio.NetOption{aio.ConnectTimeout(cfg.timeout)}
+	if cfg.tls != nil {
+		opts = append(opts, aio.WithTLS(cfg.tls), aio.TLSHandshakeTimeout(cfg.timeout))
+	}
+	return opts
 }
 
 func readBodyFile(name string) ([]byte, error) {
@@ -260,7 +279,7 @@ func (cfg *benchConfig) buildRequest(headers []string, body []byte) error {
 func benchUsage(w io.Writer) {
 	fmt.Fprint(w, `usage: aio bench [flags] URL
 
-Load an HTTP/1.1 server at URL (http:// only, for now) from aio's own
+Load an HTTP/1.1 server at URL (http:// or https://) from aio's own
 event loops and report requests per second, transfer rate, errors by
 kind and the latency distribution. Each connection keeps -p requests in
 flight (pipelining), sending the next as each response ends; with -R the
@@ -283,6 +302,7 @@ flags (with one dash or two):
                     the others in flight on its connection; it also bounds
                     each connect (default 10s)
   -json             print the results as JSON
+  -k                https: accept any server certificate (a self-signed test server)
 
 Errors are counted by kind: connect, read (the connection broke or closed
 with requests in flight), write, timeout, status (a response other than
@@ -297,6 +317,7 @@ examples:
   aio bench -R 20000 -c 100 -d 1m http://127.0.0.1:8080/   # latency at a fixed rate
   aio bench -m POST -H "Content-Type: application/json" -body '{"a":1}' http://127.0.0.1:8080/api
   aio bench -json -n 1000 http://127.0.0.1:8080/ | jq .requests_per_sec
+  aio bench -k -c 32 https://127.0.0.1:8443/
 `)
 }
 

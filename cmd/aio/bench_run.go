@@ -253,7 +253,7 @@ func (w *benchWorker) run(t *aio.Task, start time.Time, index int, started chan<
 	first := w.conns[0]
 	first.lost = aio.NewFuture[struct{}](w.loop)
 	_, _, err := aio.CreateConnection(t, func() *benchConn { return first }, "tcp", w.cfg.addr,
-		aio.ConnectTimeout(w.cfg.timeout))
+		w.cfg.dialOptions()...)
 	if err != nil {
 		if !w.cs.connected.Load() {
 			return err
@@ -298,7 +298,7 @@ func (w *benchWorker) keepConnected(t *aio.Task, c *benchConn, open bool) error 
 		}
 		c.lost = aio.NewFuture[struct{}](w.loop)
 		_, _, err := aio.CreateConnection(t, func() *benchConn { return c }, "tcp", w.cfg.addr,
-			aio.ConnectTimeout(w.cfg.timeout))
+			w.cfg.dialOptions()...)
 		open = err == nil
 		switch {
 		case errors.Is(err, aio.ErrCancelled):

@@ -493,9 +493,9 @@ func TestBenchCommandLine(t *testing.T) {
 		{[]string{"-timeout", "0s", u}, "-timeout must be positive"},
 		{[]string{"-body", "a", "-body-file", "f", u}, "-body and -body-file exclude each other"},
 		{[]string{"-body-file", "/nonexistent/x", u}, "-body-file: open /nonexistent/x"},
-		{[]string{"https://127.0.0.1/"}, "https is not supported yet"},
-		{[]string{"ftp://127.0.0.1/"}, "want http://host[:port]/path"},
-		{[]string{"http:///nohost"}, "want http://host[:port]/path"},
+		{[]string{"ftp://127.0.0.1/"}, "want http[s]://"},
+		{[]string{"ftp://127.0.0.1/"}, "want http[s]://host[:port]/path"},
+		{[]string{"http:///nohost"}, "want http[s]://host[:port]/path"},
 		{[]string{"http://[::1/"}, "bad URL"},
 		{[]string{"-H", "novalue", u}, `-H "novalue": want "Name: value"`},
 		{[]string{"-H", "Content-Length: 3", u}, "framing is set from -body"},
@@ -744,4 +744,28 @@ func TestBenchLargeBodies(t *testing.T) {
 		t.Errorf("%d responses, server saw %d, %d bodies cut", r.Requests, seen.Load(), bad.Load())
 	}
 	wantErrors(t, r, nil)
+}
+
+// https: the same exact count over TLS, with -k for the test server's
+// self-signed certificate; without -k the certificate is refused and
+// the run fails at its first connect.
+func TestBenchHTTPS(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		ok(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	r := benchRun(t, "-k", "-n", "300", "-c", "3", "-p", "4", srv.URL+"/")
+	if r.Requests != 300 || n.Load() != 300 || r.Status["2xx"] != 300 {
+		t.Errorf("https: %d responses, %v, server saw %d; want 300", r.Requests, r.Status, n.Load())
+	}
+	wantErrors(t, r, nil)
+	cfg, err := parseBench([]string{"-n", "1", "-timeout", "5s", srv.URL + "/"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bench(cfg, nil, nil); err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Errorf("https without -k against a self-signed server: %v, want a certificate error", err)
+	}
 }
