@@ -32,7 +32,8 @@ func addRoute(m *router, method, pattern, name string, h Handler) error {
 }
 
 // noRoute answers a request no route took, as its lookup said: 404, 405
-// with Allow, 204 with Allow for OPTIONS, 400 for a path whose
+// with Allow, 204 with Allow for OPTIONS (and without for "OPTIONS *"),
+// 400 for a path whose
 // percent-encoding is invalid, 308 to the other form of a trailing slash
 // (see [App.RedirectTrailingSlash]).
 func noRoute(t *aio.Task, r *Request) (*Response, error) {
@@ -47,6 +48,12 @@ func noRoute(t *aio.Task, r *Request) (*Response, error) {
 		resp := NewResponse(204)
 		resp.Header.Add("Allow", r.miss.Allow)
 		return resp, nil
+	case route.NotFound:
+		if r.method == "OPTIONS" && r.rawPath == "*" {
+			// "OPTIONS *" asks about the server, not a resource (RFC 9110
+			// section 9.3.7): it is there.
+			return NewResponse(204), nil
+		}
 	case route.Redirect:
 		loc := r.miss.Location
 		if r.rawQuery != "" {
