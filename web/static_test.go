@@ -1,14 +1,9 @@
 package web_test
 
 import (
-	"bufio"
-	"io"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/aio-go/aio/web"
 )
