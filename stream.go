@@ -151,9 +151,7 @@ func (r *StreamReader) FeedData(p []byte) {
 	if len(p) == 0 {
 		return
 	}
-	if len(r.buf)+len(p) > cap(r.buf) {
-		r.compact()
-	}
+	r.reserve(len(p))
 	r.buf = append(r.buf, p...)
 	r.fed()
 }
@@ -201,7 +199,61 @@ func (r *StreamReader) reserve(n int) {
 		return
 	}
 	r.compact()
+	if cap(r.buf)-len(r.buf) >= n {
+		return
+	}
+	if b := r.takeSpare(len(r.buf) + n); b != nil {
+		r.buf = append(b, r.buf...)
+		return
+	}
 	r.buf = slices.Grow(r.buf, n)
+}
+
+// keptSpareBuffers is how many drained reader buffers a loop keeps for
+// its readers' next large reads, and maxSpareBuffer the largest kept
+// (what ReadExactly reserves at the default limit). Without them a
+// connection moving 16 KiB messages allocated and dropped a buffer per
+// message, and the garbage collector's work cost more than the copies.
+const (
+	keptSpareBuffers = 4
+	maxSpareBuffer   = 2*DefaultStreamLimit + minDirectRead
+)
+
+// spares returns the spare buffers of the reader's loop, nil for a reader
+// fed by hand.
+func (r *StreamReader) spares() *[][]byte {
+	if l, ok := r.tr.(loopOf); ok {
+		return &l.Loop().io.spare
+	}
+	return nil
+}
+
+// takeSpare returns an empty spare buffer of the loop with room for n
+// bytes, removed from the spares, or nil.
+func (r *StreamReader) takeSpare(n int) []byte {
+	sp := r.spares()
+	if sp == nil {
+		return nil
+	}
+	for i, b := range *sp {
+		if cap(b) >= n {
+			last := len(*sp) - 1
+			(*sp)[i] = (*sp)[last]
+			(*sp)[last] = nil
+			*sp = (*sp)[:last]
+			return b
+		}
+	}
+	return nil
+}
+
+// release drops the reader's drained buffer, kept as a spare of its loop
+// if there is room.
+func (r *StreamReader) release() {
+	if sp := r.spares(); sp != nil && len(*sp) < keptSpareBuffers && cap(r.buf) <= maxSpareBuffer {
+		*sp = append(*sp, r.buf[:0])
+	}
+	r.buf = nil
 }
 
 // FeedEOF marks the end of the stream and wakes a waiting read.
@@ -250,7 +302,7 @@ func (r *StreamReader) discard(n int) {
 		r.off = 0
 		r.buf = r.buf[:0]
 		if cap(r.buf) > keepReadBuffer {
-			r.buf = nil
+			r.release()
 		}
 	}
 	r.maybeResume()
