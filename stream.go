@@ -358,15 +358,53 @@ func (r *StreamReader) Read(t *Task, n int) ([]byte, error) {
 	if n == 0 {
 		return []byte{}, nil
 	}
+	if err := r.awaitAny(t, "Read"); err != nil {
+		return nil, err
+	}
+	return r.consume(min(n, r.Buffered())), nil
+}
+
+// ReadInto copies into p up to len(p) buffered bytes, waiting for at
+// least one if none is, and returns the count: Read without the copy it
+// allocates, for code that reads into a buffer of its own (an echo, a
+// relay, fixed-size records gathered by a loop), as io.Reader's Read
+// does. At the end of the stream, with nothing buffered, it returns
+// io.EOF; with an empty p it returns 0 and nil at once.
+//
+// Cancellation: ReadInto returns an error matching ErrCancelled and
+// nothing is consumed.
+func (r *StreamReader) ReadInto(t *Task, p []byte) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if err := r.awaitAny(t, "ReadInto"); err != nil {
+		return 0, err
+	}
+	return r.copyTo(p), nil
+}
+
+// awaitAny waits until a byte is buffered; at the end of the stream with
+// none it returns io.EOF.
+func (r *StreamReader) awaitAny(t *Task, method string) error {
 	if r.Buffered() == 0 && !r.eof {
-		if err := r.waitForData(t, "Read"); err != nil {
-			return nil, err
+		if err := r.waitForData(t, method); err != nil {
+			return err
 		}
 	}
 	if r.Buffered() == 0 {
-		return nil, io.EOF
+		return io.EOF
 	}
-	return r.consume(min(n, r.Buffered())), nil
+	return nil
+}
+
+// copyTo moves up to len(p) buffered bytes into p and returns the count.
+func (r *StreamReader) copyTo(p []byte) int {
+	n := copy(p, r.buf[r.off:])
+	r.discard(n)
+	return n
 }
 
 // ReadAll reads until the end of the stream and returns every byte
