@@ -66,39 +66,18 @@ func TestStreamTLSEchoAllocates(t *testing.T) {
 	}
 	const size = 16 << 10
 	aiotest.Run(t, func(tk *aio.Task) error {
-		srv, err := aio.StartServer(tk, func(tk *aio.Task, r *aio.StreamReader, w *aio.StreamWriter) error {
-			defer w.Close()
-			buf := make([]byte, 64<<10)
-			for {
-				n, err := r.ReadInto(tk, buf)
-				if err != nil {
-					return nil
-				}
-				w.Write(buf[:n])
-			}
-		}, "tcp", "127.0.0.1:0", aio.WithTLS(pki.ServerConfig()))
+		srv, r, w, err := startTLSStreamEcho(tk, pki, false)
 		if err != nil {
 			return err
 		}
 		defer srv.Close()
-		r, w, err := aio.OpenConnection(tk, "tcp", srv.Addr().String(), aio.WithTLS(pki.ClientConfig()))
-		if err != nil {
-			return err
-		}
 		defer w.Close()
 		msg, buf := make([]byte, size), make([]byte, size)
 		roundTrip := func() error {
 			if err := w.Write(msg); err != nil {
 				return err
 			}
-			for got := 0; got < size; {
-				n, err := r.ReadInto(tk, buf[got:])
-				if err != nil {
-					return err
-				}
-				got += n
-			}
-			return nil
+			return readFull(tk, r, buf)
 		}
 		for range 20 {
 			if err := roundTrip(); err != nil {
@@ -121,4 +100,50 @@ func TestStreamTLSEchoAllocates(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// startTLSStreamEcho starts a TLS stream echo server on loopback, whose handler
+// reads with ReadInto into a buffer of its own (with Read if copying),
+// and connects to it.
+func startTLSStreamEcho(tk *aio.Task, pki *testPKI, copying bool) (*aio.Server, *aio.StreamReader, *aio.StreamWriter, error) {
+	srv, err := aio.StartServer(tk, func(tk *aio.Task, r *aio.StreamReader, w *aio.StreamWriter) error {
+		defer w.Close()
+		buf := make([]byte, 64<<10)
+		for {
+			var p []byte
+			var err error
+			if copying {
+				p, err = r.Read(tk, len(buf))
+			} else {
+				var n int
+				n, err = r.ReadInto(tk, buf)
+				p = buf[:n]
+			}
+			if err != nil {
+				return nil
+			}
+			w.Write(p)
+		}
+	}, "tcp", "127.0.0.1:0", aio.WithTLS(pki.ServerConfig()))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r, w, err := aio.OpenConnection(tk, "tcp", srv.Addr().String(), aio.WithTLS(pki.ClientConfig()))
+	if err != nil {
+		srv.Close()
+		return nil, nil, nil, err
+	}
+	return srv, r, w, nil
+}
+
+// readFull reads len(buf) bytes into buf with ReadInto.
+func readFull(tk *aio.Task, r *aio.StreamReader, buf []byte) error {
+	for got := 0; got < len(buf); {
+		n, err := r.ReadInto(tk, buf[got:])
+		if err != nil {
+			return err
+		}
+		got += n
+	}
+	return nil
 }

@@ -60,33 +60,11 @@ func measure(b *testing.B, size int, roundTrip func() error) {
 
 func benchAIOTLSEcho(b *testing.B, pki *testPKI, size int, copying bool) {
 	err := aio.Run(func(tk *aio.Task) error {
-		srv, err := aio.StartServer(tk, func(tk *aio.Task, r *aio.StreamReader, w *aio.StreamWriter) error {
-			defer w.Close()
-			buf := make([]byte, 64<<10)
-			for {
-				var p []byte
-				var err error
-				if copying {
-					p, err = r.Read(tk, len(buf))
-				} else {
-					var n int
-					n, err = r.ReadInto(tk, buf)
-					p = buf[:n]
-				}
-				if err != nil {
-					return nil
-				}
-				w.Write(p)
-			}
-		}, "tcp", "127.0.0.1:0", aio.WithTLS(pki.ServerConfig()))
+		srv, r, w, err := startTLSStreamEcho(tk, pki, copying)
 		if err != nil {
 			return err
 		}
 		defer srv.Close()
-		r, w, err := aio.OpenConnection(tk, "tcp", srv.Addr().String(), aio.WithTLS(pki.ClientConfig()))
-		if err != nil {
-			return err
-		}
 		defer w.Close()
 		msg, buf := make([]byte, size), make([]byte, size)
 		measure(b, size, func() error {
@@ -97,14 +75,7 @@ func benchAIOTLSEcho(b *testing.B, pki *testPKI, size int, copying bool) {
 				_, err := r.ReadExactly(tk, size)
 				return err
 			}
-			for got := 0; got < size; {
-				n, err := r.ReadInto(tk, buf[got:])
-				if err != nil {
-					return err
-				}
-				got += n
-			}
-			return nil
+			return readFull(tk, r, buf)
 		})
 		b.StopTimer()
 		return nil
