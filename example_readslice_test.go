@@ -26,3 +26,24 @@ func ExampleStreamReader_ReadSlice() {
 	// command "PING"
 	// command "QUIT"
 }
+
+// An echo or a relay reads with ReadInto into a buffer of its own, as
+// io.Reader's Read does, so no allocation per read.
+func ExampleStreamReader_ReadInto() {
+	aio.Run(func(t *aio.Task) error {
+		r := aio.NewStreamReader(0)
+		r.FeedData([]byte("hello, world"))
+		r.FeedEOF()
+		buf := make([]byte, 8)
+		for {
+			n, err := r.ReadInto(t, buf)
+			if err != nil {
+				return nil // io.EOF after the last byte
+			}
+			fmt.Printf("%q\n", buf[:n])
+		}
+	})
+	// Output:
+	// "hello, w"
+	// "orld"
+}

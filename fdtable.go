@@ -32,6 +32,7 @@ type ioState struct {
 	rbuf    []byte
 	iov     []unix.Iovec // writev scratch
 	free    [][]byte     // write-buffer chunks to reuse (writebuf.go)
+	spare   [][]byte     // drained stream-reader buffers to reuse (stream.go)
 	servers []*Server
 
 	// While the loop dispatches IO readiness, small stream writes wait

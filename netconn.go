@@ -168,9 +168,7 @@ func (c *Conn) Read(p []byte) (int, error) {
 			return 0, c.opError("read", net.ErrClosed)
 		}
 		if r.Buffered() > 0 {
-			n := copy(p, r.buf[r.off:])
-			r.discard(n)
-			return n, nil
+			return r.copyTo(p), nil
 		}
 		if len(c.pending) > 0 {
 			n := copy(p, c.pending)

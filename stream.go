@@ -154,9 +154,7 @@ func (r *StreamReader) FeedData(p []byte) {
 	if len(p) == 0 {
 		return
 	}
-	if len(r.buf)+len(p) > cap(r.buf) {
-		r.compact()
-	}
+	r.reserve(len(p))
 	r.buf = append(r.buf, p...)
 	r.fed()
 }
@@ -204,7 +202,61 @@ func (r *StreamReader) reserve(n int) {
 		return
 	}
 	r.compact()
+	if cap(r.buf)-len(r.buf) >= n {
+		return
+	}
+	if b := r.takeSpare(len(r.buf) + n); b != nil {
+		r.buf = append(b, r.buf...)
+		return
+	}
 	r.buf = slices.Grow(r.buf, n)
+}
+
+// keptSpareBuffers is how many drained reader buffers a loop keeps for
+// its readers' next large reads, and maxSpareBuffer the largest kept
+// (what ReadExactly reserves at the default limit). Without them a
+// connection moving 16 KiB messages allocated and dropped a buffer per
+// message, and the garbage collector's work cost more than the copies.
+const (
+	keptSpareBuffers = 4
+	maxSpareBuffer   = 2*DefaultStreamLimit + minDirectRead
+)
+
+// spares returns the spare buffers of the reader's loop, nil for a reader
+// fed by hand.
+func (r *StreamReader) spares() *[][]byte {
+	if l, ok := r.tr.(loopOf); ok {
+		return &l.Loop().io.spare
+	}
+	return nil
+}
+
+// takeSpare returns an empty spare buffer of the loop with room for n
+// bytes, removed from the spares, or nil.
+func (r *StreamReader) takeSpare(n int) []byte {
+	sp := r.spares()
+	if sp == nil {
+		return nil
+	}
+	for i, b := range *sp {
+		if cap(b) >= n {
+			last := len(*sp) - 1
+			(*sp)[i] = (*sp)[last]
+			(*sp)[last] = nil
+			*sp = (*sp)[:last]
+			return b
+		}
+	}
+	return nil
+}
+
+// release drops the reader's drained buffer, kept as a spare of its loop
+// if there is room.
+func (r *StreamReader) release() {
+	if sp := r.spares(); sp != nil && len(*sp) < keptSpareBuffers && cap(r.buf) <= maxSpareBuffer {
+		*sp = append(*sp, r.buf[:0])
+	}
+	r.buf = nil
 }
 
 // FeedEOF marks the end of the stream and wakes a waiting read.
@@ -253,7 +305,7 @@ func (r *StreamReader) discard(n int) {
 		r.off = 0
 		r.buf = r.buf[:0]
 		if cap(r.buf) > keepReadBuffer {
-			r.buf = nil
+			r.release()
 		}
 	}
 	r.maybeResume()
@@ -309,15 +361,53 @@ func (r *StreamReader) Read(t *Task, n int) ([]byte, error) {
 	if n == 0 {
 		return []byte{}, nil
 	}
+	if err := r.awaitAny(t, "Read"); err != nil {
+		return nil, err
+	}
+	return r.consume(min(n, r.Buffered())), nil
+}
+
+// ReadInto copies into p up to len(p) buffered bytes, waiting for at
+// least one if none is, and returns the count: Read without the copy it
+// allocates, for code that reads into a buffer of its own (an echo, a
+// relay, fixed-size records gathered by a loop), as io.Reader's Read
+// does. At the end of the stream, with nothing buffered, it returns
+// io.EOF; with an empty p it returns 0 and nil at once.
+//
+// Cancellation: ReadInto returns an error matching ErrCancelled and
+// nothing is consumed.
+func (r *StreamReader) ReadInto(t *Task, p []byte) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if err := r.awaitAny(t, "ReadInto"); err != nil {
+		return 0, err
+	}
+	return r.copyTo(p), nil
+}
+
+// awaitAny waits until a byte is buffered; at the end of the stream with
+// none it returns io.EOF.
+func (r *StreamReader) awaitAny(t *Task, method string) error {
 	if r.Buffered() == 0 && !r.eof {
-		if err := r.waitForData(t, "Read"); err != nil {
-			return nil, err
+		if err := r.waitForData(t, method); err != nil {
+			return err
 		}
 	}
 	if r.Buffered() == 0 {
-		return nil, io.EOF
+		return io.EOF
 	}
-	return r.consume(min(n, r.Buffered())), nil
+	return nil
+}
+
+// copyTo moves up to len(p) buffered bytes into p and returns the count.
+func (r *StreamReader) copyTo(p []byte) int {
+	n := copy(p, r.buf[r.off:])
+	r.discard(n)
+	return n
 }
 
 // ReadAll reads until the end of the stream and returns every byte

@@ -206,6 +206,7 @@ var readCases = []readCase{
 		"01234", "56789xx", "0123456789"},
 	{"Read", func(tk *aio.Task, r *aio.StreamReader) ([]byte, error) { return r.Read(tk, 100) },
 		"", "whole", "whole"},
+	{"ReadInto", readInto100, "", "whole", "whole"},
 	{"ReadAll", func(tk *aio.Task, r *aio.StreamReader) ([]byte, error) { return r.ReadAll(tk) },
 		"first ", "second", "first second"},
 }
