@@ -307,7 +307,7 @@ func TestClientRedirectBody(t *testing.T) {
 		case "/large":
 			w.Header().Set("Location", "/done")
 			w.WriteHeader(302)
-			w.Write(make([]byte, 200<<10))
+			w.Write(make([]byte, 8<<20)) // more than the socket buffers and one read hold
 		default:
 			io.WriteString(w, "done")
 		}
