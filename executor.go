@@ -150,6 +150,7 @@ func RunInExecutor[T any](t *Task, ex *Executor, fn func() (T, error)) (T, error
 	}
 	fut := NewFuture[T](l)
 	l.external.Add(1)
+	l.poller.YieldNext() // the job's goroutine should not wait for this loop's P
 	err := ex.Submit(func() {
 		v, err := callRecover(fn)
 		// The in-flight count drops on the loop, once the result is

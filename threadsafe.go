@@ -39,6 +39,8 @@ func RunCoroutineThreadsafe[T any](l *Loop, fn func(t *Task) (T, error)) (*Concu
 		fut.AddDoneCallback(func(f *Future[T]) {
 			cf.val, cf.err = f.Result()
 			close(cf.done)
+			l.poller.YieldNext() // the goroutine waiting on it should run soon
+
 		})
 	})
 	if err != nil {

@@ -17,6 +17,9 @@ import (
 type Poller struct {
 	waker
 
+	// yield asks the next sleeping Wait to yield the P first (YieldNext).
+	yield bool
+
 	epfd   int
 	wakefd int
 
@@ -146,7 +149,7 @@ func (p *Poller) Unregister(fd int) error {
 // epoll_pwait while the loop is busy, and a Poller that has waited for
 // about a millisecond parks its goroutine in the Go runtime's netpoller, so
 // that a quiet loop holds no P. Before it blocks it yields the P once
-// (runtime.Gosched).
+// (runtime.Gosched) when GOMAXPROCS is 1 or YieldNext asked for it.
 //
 // Wait fills events and returns how many it filled, at most len(events); it
 // does not allocate unless events is longer than in any earlier call. An

@@ -235,3 +235,7 @@ func (p *Poller) Close() error {
 	}
 	return nil
 }
+
+// YieldNext is a no-op here: a kqueue Poller blocks in an ordinary
+// syscall, which gives up the P by itself.
+func (p *Poller) YieldNext() {}

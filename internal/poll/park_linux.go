@@ -25,7 +25,11 @@ import (
 //     loop's own epoll fd: a wake-up costs that one syscall, as in a C
 //     event loop. Before it, Wait yields (runtime.Gosched), so that the
 //     goroutines the loop made runnable (executor jobs, goroutines it sent
-//     to) run first rather than wait for the P.
+//     to) run first rather than wait for the P: always when GOMAXPROCS is
+//     1, otherwise only when the loop said it readied some (YieldNext).
+//     With more Ps, a goroutine readied while one is idle runs there; a
+//     yield with an idle P makes the runtime wake a thread that finds
+//     nothing to do, which cost a TLS echo 20% of its CPU.
 //   - Past holdMax of quiet, Wait sleeps without holding the P: it parks
 //     its goroutine in the runtime's netpoller on a dup of the epoll fd
 //     (an epoll fd is readable when one of its fds is ready), so that the
@@ -47,6 +51,13 @@ import (
 // every 130 µs, and 99.9 % of its waits end within the hold) and short
 // against the runtime's own 10 ms time slice.
 const holdMax = time.Millisecond
+
+// YieldNext makes the next Wait that blocks yield the P before it holds
+// it in a raw wait: the caller has just made goroutines runnable (handed
+// a job to an executor goroutine, completed what one waits on) that must
+// not wait up to holdMax for a P that every loop holds. Call from the
+// owning goroutine.
+func (p *Poller) YieldNext() { p.yield = true }
 
 // testHookBeforePark, if set, is called by park before it parks.
 var testHookBeforePark func(*Poller)
@@ -104,7 +115,10 @@ func (k *parker) close() {
 // sleep is Wait with a non-zero timeout: it holds the P in a raw wait for
 // up to holdMax, then parks for the rest.
 func (p *Poller) sleep(buf []unix.EpollEvent, timeout time.Duration) (int, error) {
-	runtime.Gosched()
+	if p.yield || runtime.GOMAXPROCS(0) == 1 {
+		p.yield = false
+		runtime.Gosched()
+	}
 	hold := timeout
 	if hold < 0 || hold > holdMax {
 		hold = holdMax
