@@ -107,7 +107,11 @@ type streamProtocol struct {
 	tr      Transport
 	handler StreamHandler // nil for a client's stream
 	lostErr error
-	direct  bool  // GetBuffer returned the reader's own buffer
+	direct  bool // GetBuffer returned the reader's own buffer
+	// unheld: the stream is a layer under another protocol (the TLS
+	// records), whose writes go out as made rather than held to the end
+	// of the pass (holdWrites).
+	unheld  bool
 	drained Event // set while writing is not paused, and once the connection is lost
 	closed  Event // set by ConnectionLost
 }
@@ -136,7 +140,7 @@ type loopOf interface{ Loop() *Loop }
 func (p *streamProtocol) ConnectionMade(tr Transport) {
 	p.tr = tr
 	p.r.tr = tr
-	if st, ok := tr.(*SocketTransport); ok {
+	if st, ok := tr.(*SocketTransport); ok && !p.unheld {
 		st.holdWrites() // a handler's writes of one pass leave in one send
 	}
 	if p.handler == nil {

@@ -158,6 +158,10 @@ func newTLSTransport(l *Loop, cfg *tls.Config, server bool, proto Protocol) *TLS
 	t := &TLSTransport{cfg: cfg, proto: proto, server: server}
 	t.transportBase.init(l, t)
 	t.rec.init(nil)
+	// Records go out as crypto/tls writes them: holding them to the end of
+	// the pass would hide them from the write-buffer size and Abort that
+	// the TLS transport reports from the socket's.
+	t.rec.unheld = true
 	t.rec.tt = t
 	t.nc = Conn{r: &t.rec.r, w: &t.rec.w, loop: l, layer: true}
 	if server {
@@ -171,12 +175,6 @@ func newTLSTransport(l *Loop, cfg *tls.Config, server bool, proto Protocol) *TLS
 // ConnectionMade starts a server's handshake in a task of its own.
 func (r *tlsRecords) ConnectionMade(raw Transport) {
 	r.streamProtocol.ConnectionMade(raw)
-	if st, ok := raw.(*SocketTransport); ok {
-		// Records go out as crypto/tls writes them: holding them to the
-		// end of the pass would hide them from the write-buffer size and
-		// Abort that the TLS transport reports from the socket's.
-		st.flags &^= fHoldWrites
-	}
 	t := r.tt
 	t.raw = raw
 	if !t.server {
