@@ -5,6 +5,7 @@ package poll
 import (
 	"math"
 	"os"
+	"runtime"
 	"time"
 	"unsafe"
 
@@ -19,6 +20,11 @@ type Poller struct {
 
 	// yield asks the next sleeping Wait to yield the P first (YieldNext).
 	yield bool
+	// oneP caches GOMAXPROCS == 1: runtime.GOMAXPROCS takes the
+	// scheduler's global lock, too dear for every wait of every loop. It
+	// is read again at each park (after a quiet spell), so a change of
+	// GOMAXPROCS is seen within one.
+	oneP bool
 
 	epfd   int
 	wakefd int
@@ -58,7 +64,7 @@ func New() (*Poller, error) {
 		unix.Close(epfd)
 		return nil, os.NewSyscallError("epoll_ctl", err)
 	}
-	p := &Poller{epfd: epfd, wakefd: wakefd}
+	p := &Poller{epfd: epfd, wakefd: wakefd, oneP: runtime.GOMAXPROCS(0) == 1}
 	*(*uint64)(unsafe.Pointer(&p.wakeOne)) = 1 // eventfd takes a native-endian uint64
 	return p, nil
 }

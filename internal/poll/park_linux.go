@@ -115,7 +115,7 @@ func (k *parker) close() {
 // sleep is Wait with a non-zero timeout: it holds the P in a raw wait for
 // up to holdMax, then parks for the rest.
 func (p *Poller) sleep(buf []unix.EpollEvent, timeout time.Duration) (int, error) {
-	if p.yield || runtime.GOMAXPROCS(0) == 1 {
+	if p.yield || p.oneP {
 		p.yield = false
 		runtime.Gosched()
 	}
@@ -135,6 +135,7 @@ func (p *Poller) sleep(buf []unix.EpollEvent, timeout time.Duration) (int, error
 
 // park waits up to timeout (forever if negative) without holding the P.
 func (p *Poller) park(buf []unix.EpollEvent, timeout time.Duration) (int, error) {
+	p.oneP = runtime.GOMAXPROCS(0) == 1
 	k := &p.parking
 	k.prepare(p.epfd) // a Poller with nothing registered parks too (executor jobs need the P)
 	if k.failed {
