@@ -242,6 +242,9 @@ func (l *Loop) poll(timeout time.Duration) {
 			return
 		}
 	}
+	if l.external.Load() > 0 {
+		l.poller.HoldBriefly() // an executor job may need this loop's P to finish
+	}
 	l.wait(timeout) // the poller decides how to sleep (internal/poll)
 }
 

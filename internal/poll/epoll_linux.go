@@ -20,6 +20,12 @@ type Poller struct {
 
 	// yield asks the next sleeping Wait to yield the P first (YieldNext).
 	yield bool
+	// brief asks the next sleeping Wait to hold the P for holdMax at
+	// most (HoldBriefly).
+	brief bool
+	// parkNext makes the next sleeping Wait park at once: a tick found
+	// the loop quiet.
+	parkNext bool
 	// oneP caches GOMAXPROCS == 1: runtime.GOMAXPROCS takes the
 	// scheduler's global lock, too dear for every wait of every loop. It
 	// is read again at each park (after a quiet spell), so a change of
@@ -44,6 +50,8 @@ type Poller struct {
 	wakeDrain [8]byte
 	// parking is how Wait sleeps past a short while (park_linux.go).
 	parking parker
+	// ticks tell a holding Wait that its loop went quiet (tick_linux.go).
+	ticks ticker
 }
 
 // New creates a Poller: an epoll instance (EPOLL_CLOEXEC) and a non-blocking
@@ -66,6 +74,7 @@ func New() (*Poller, error) {
 	}
 	p := &Poller{epfd: epfd, wakefd: wakefd, oneP: runtime.GOMAXPROCS(0) == 1}
 	*(*uint64)(unsafe.Pointer(&p.wakeOne)) = 1 // eventfd takes a native-endian uint64
+	p.ticks.open(epfd)
 	return p, nil
 }
 
@@ -152,9 +161,9 @@ func (p *Poller) Unregister(fd int) error {
 // millisecond, so a loop waiting for a timer never spins.
 //
 // How it sleeps is its own affair (park_linux.go): a wake-up costs one
-// epoll_pwait while the loop is busy, and a Poller that has waited for
-// about a millisecond parks its goroutine in the Go runtime's netpoller, so
-// that a quiet loop holds no P. Before it blocks it yields the P once
+// epoll_pwait while the loop is busy, and a Poller whose loop has had
+// nothing to do for one to two milliseconds parks its goroutine in the Go
+// runtime's netpoller, so that a quiet loop holds no P. Before it blocks it yields the P once
 // (runtime.Gosched) when GOMAXPROCS is 1 or YieldNext asked for it.
 //
 // Wait fills events and returns how many it filled, at most len(events); it
@@ -174,6 +183,7 @@ func (p *Poller) Wait(events []Ready, timeout time.Duration) (int, error) {
 	var n int
 	var err error
 	if timeout == 0 {
+		p.ticks.active = true // the loop has callbacks to run
 		n, err = p.epollWait(buf, 0, true)
 	} else {
 		n, err = p.sleep(buf, timeout)
@@ -187,14 +197,21 @@ func (p *Poller) Wait(events []Ready, timeout time.Duration) (int, error) {
 	return p.collect(events, buf[:n]), nil
 }
 
-// collect converts the kernel's events to events, consuming a wake-up.
+// collect converts the kernel's events to events, consuming a wake-up
+// and the ticks.
 func (p *Poller) collect(events []Ready, buf []unix.EpollEvent) int {
 	k := 0
+	ticked := false
 	for i := range buf {
 		ev := &buf[i]
 		fd := int(ev.Fd)
-		if fd == p.wakefd {
+		switch fd {
+		case p.wakefd:
 			p.drainWake()
+			p.ticks.active = true
+			continue
+		case p.ticks.fd:
+			ticked = true
 			continue
 		}
 		if k == len(events) {
@@ -202,6 +219,12 @@ func (p *Poller) collect(events []Ready, buf []unix.EpollEvent) int {
 		}
 		events[k] = Ready{Fd: fd, Events: fromEpoll(ev.Events)}
 		k++
+	}
+	if k > 0 {
+		p.ticks.active = true
+	}
+	if ticked && p.ticks.tick() {
+		p.parkNext = true
 	}
 	return k
 }
@@ -249,6 +272,7 @@ func (p *Poller) Close() error {
 		return ErrClosed
 	}
 	p.parking.close()
+	p.ticks.close()
 	err1 := unix.Close(p.wakefd)
 	err2 := unix.Close(p.epfd)
 	p.buf = nil

@@ -239,3 +239,6 @@ func (p *Poller) Close() error {
 // YieldNext is a no-op here: a kqueue Poller blocks in an ordinary
 // syscall, which gives up the P by itself.
 func (p *Poller) YieldNext() {}
+
+// HoldBriefly is a no-op here, for the same reason.
+func (p *Poller) HoldBriefly() {}

@@ -21,43 +21,63 @@ import (
 //     sysmon thread then keeps ticking every 20 µs to take the P back and
 //     hands it to another thread, which a loop waking 10,000 times a second
 //     pays for at each wake-up.
-//   - Wait first holds the P for up to holdMax in a raw epoll_pwait on the
-//     loop's own epoll fd: a wake-up costs that one syscall, as in a C
-//     event loop. Before it, Wait yields (runtime.Gosched), so that the
+//   - While its loop is busy, Wait blocks in a raw epoll_pwait on the
+//     loop's own epoll fd, holding the P, with no timeout of its own: a
+//     wake-up costs that one syscall, as in a C event loop, and arms no
+//     kernel timer. A timeout on each wait is not free: on a VM, arming
+//     and cancelling the wait's hrtimer reprograms the virtual APIC, and a
+//     1 ms timeout on every wait cost the paced echo benchmark 20% more CPU
+//     per wake-up (a C server given the same 1 ms epoll_wait timeout pays
+//     the same 20%). The loop's own timeouts are passed as they are up to
+//     two milliseconds; a longer one waits endlessly too.
+//   - A periodic timerfd (tick_linux.go), armed once per busy spell,
+//     ticks every holdMax. A tick that finds that no Wait had anything to
+//     do since the tick before (no events, no wake-up, no timer of the
+//     loop's due, no callbacks ready) makes the next Wait park: its
+//     goroutine waits in the runtime's netpoller on a dup of the epoll fd
+//     (an epoll fd is readable when one of its fds is ready), with the
+//     ticks stopped, so that the rest of the program has the P and the
+//     thread sleeps in the scheduler's own poll. That costs about seven
+//     syscalls a wake-up, once per quiet spell.
+//   - Before it blocks, Wait yields (runtime.Gosched), so that the
 //     goroutines the loop made runnable (executor jobs, goroutines it sent
 //     to) run first rather than wait for the P: always when GOMAXPROCS is
 //     1, otherwise only when the loop said it readied some (YieldNext).
 //     With more Ps, a goroutine readied while one is idle runs there; a
 //     yield with an idle P makes the runtime wake a thread that finds
 //     nothing to do, which cost a TLS echo 20% of its CPU.
-//   - Past holdMax of quiet, Wait sleeps without holding the P: it parks
-//     its goroutine in the runtime's netpoller on a dup of the epoll fd
-//     (an epoll fd is readable when one of its fds is ready), so that the
-//     rest of the program has the P and the thread sleeps in the
-//     scheduler's own poll. This costs about five epoll calls a
-//     wake-up, once per quiet spell.
+//   - While work the loop waits for runs on other goroutines (executor
+//     jobs), a Wait holds for holdMax at most and then parks
+//     (HoldBriefly): such a job that comes back from a blocking syscall
+//     needs a P, and on one P it should not wait for the loop to go quiet.
+//     So does every Wait where there is no timerfd.
 //
 // What it costs the rest of the program, where the loop holds the only P
 // (GOMAXPROCS=1, or every P held by a loop): a goroutine that becomes
-// runnable while a Wait holds the P runs at the loop's next Wait, at most
-// holdMax later plus the pass in between, and its timers are run there
-// too; a goroutine that waits for the runtime's netpoller (package net)
-// is found by sysmon, every 10 ms, as when the loop computes for that
-// long.
+// runnable while a Wait holds the P, and that the loop did not ready, runs
+// when the loop goes quiet (one to two holdMax later) or at the loop's
+// next yield; a busy loop that never goes quiet leaves goroutines that
+// wait for the runtime's netpoller (package net) to sysmon, which polls
+// every 10 ms, as when the loop computes for that long.
 
-// holdMax is the longest a Wait holds its P in a raw epoll_pwait. It is
-// long enough to cover the gaps between wake-ups of a loaded loop (the
-// pipelined echo benchmark paced at 100k messages a second wakes it about
-// every 130 µs, and 99.9 % of its waits end within the hold) and short
-// against the runtime's own 10 ms time slice.
+// holdMax is the ticker's period and the longest hold of a brief Wait.
+// It is long enough to cover the gaps between wake-ups of a loaded loop
+// (the pipelined echo benchmark paced at 100k messages a second wakes it
+// about every 60 µs) and short against the runtime's own 10 ms time
+// slice.
 const holdMax = time.Millisecond
 
 // YieldNext makes the next Wait that blocks yield the P before it holds
 // it in a raw wait: the caller has just made goroutines runnable (handed
 // a job to an executor goroutine, completed what one waits on) that must
-// not wait up to holdMax for a P that every loop holds. Call from the
-// owning goroutine.
+// not wait for a P that every loop holds. Call from the owning goroutine.
 func (p *Poller) YieldNext() { p.yield = true }
+
+// HoldBriefly makes the next Wait that blocks hold its P in a raw wait
+// for about a millisecond at most, and park past that: the caller waits
+// for work on other goroutines (executor jobs) that need a P to finish.
+// Call from the owning goroutine, before each Wait it applies to.
+func (p *Poller) HoldBriefly() { p.brief = true }
 
 // testHookBeforePark, if set, is called by park before it parks.
 var testHookBeforePark func(*Poller)
@@ -112,13 +132,37 @@ func (k *parker) close() {
 	k.f, k.rc, k.deadline, k.failed = nil, nil, false, true
 }
 
-// sleep is Wait with a non-zero timeout: it holds the P in a raw wait for
-// up to holdMax, then parks for the rest.
+// sleep is Wait with a non-zero timeout: a raw wait while the loop is
+// busy, a park once a tick found it quiet.
 func (p *Poller) sleep(buf []unix.EpollEvent, timeout time.Duration) (int, error) {
+	brief := p.brief
+	p.brief = false
 	if p.yield || p.oneP {
 		p.yield = false
 		runtime.Gosched()
 	}
+	if p.parkNext {
+		p.parkNext = false
+		return p.park(buf, timeout)
+	}
+	if brief || p.ticks.fd < 0 || p.ticks.arm() != nil {
+		p.ticks.disarm() // a brief hold has its own timeout
+		return p.holdBriefly(buf, timeout)
+	}
+	wait := timeout
+	if wait > keeps {
+		wait = -1 // the ticks bring the loop back to recompute it
+	}
+	n, err := p.epollWait(buf, wait, true)
+	if n == 0 && err == nil && wait > 0 {
+		p.ticks.active = true // a timer of the loop's is due
+	}
+	return n, err
+}
+
+// holdBriefly holds the P in a raw wait for up to holdMax, then parks for
+// the rest of timeout.
+func (p *Poller) holdBriefly(buf []unix.EpollEvent, timeout time.Duration) (int, error) {
 	hold := timeout
 	if hold < 0 || hold > holdMax {
 		hold = holdMax
@@ -136,6 +180,7 @@ func (p *Poller) sleep(buf []unix.EpollEvent, timeout time.Duration) (int, error
 // park waits up to timeout (forever if negative) without holding the P.
 func (p *Poller) park(buf []unix.EpollEvent, timeout time.Duration) (int, error) {
 	p.oneP = runtime.GOMAXPROCS(0) == 1
+	p.ticks.disarm()
 	k := &p.parking
 	k.prepare(p.epfd) // a Poller with nothing registered parks too (executor jobs need the P)
 	if k.failed {

@@ -38,6 +38,20 @@ func waitCount(t *testing.T, p *Poller, fd int, done func() bool) (got Event, wa
 	return got, waits
 }
 
+// afterPark runs fn on another goroutine once a Wait of p has parked
+// (most likely: either order must work), or after 10 s without a park, so
+// that a test whose Wait never parks fails instead of hanging.
+func afterPark(p *Poller, fn func()) {
+	go func() {
+		deadline := time.Now().Add(10 * time.Second) // a watchdog, not a timing
+		for p.parking.parks.Load() == 0 && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(5 * time.Millisecond)
+		fn()
+	}()
+}
+
 // pollerWithPipe returns a Poller with the read end of an empty pipe
 // registered for reading, and the pipe.
 func pollerWithPipe(t *testing.T) (p *Poller, r, w int) {
@@ -82,13 +96,7 @@ func TestRegisterPreparesParking(t *testing.T) {
 func TestParkedWaitSeesReadiness(t *testing.T) {
 	t.Parallel()
 	p, r, w := pollerWithPipe(t)
-	go func() {
-		for p.parking.parks.Load() == 0 { // until Wait is past its hold
-			time.Sleep(time.Millisecond)
-		}
-		time.Sleep(5 * time.Millisecond) // most likely parked by now; either order must work
-		write(t, w, "x")
-	}()
+	afterPark(p, func() { write(t, w, "x") })
 	if got := waitUntil(t, p, r, func() bool { return false }); got&Readable == 0 {
 		t.Fatalf("got %v, want Readable", got)
 	}
@@ -101,20 +109,20 @@ func TestParkedWaitSeesReadiness(t *testing.T) {
 func TestParkedWaitWakes(t *testing.T) {
 	t.Parallel()
 	p, _, _ := pollerWithPipe(t) // registered, never ready
-	go func() {
-		for p.parking.parks.Load() == 0 {
-			time.Sleep(time.Millisecond)
-		}
-		time.Sleep(5 * time.Millisecond)
+	afterPark(p, func() {
 		if err := p.Wake(); err != nil {
 			t.Errorf("Wake: %v", err)
 		}
-	}()
+	})
 	waitUntil(t, p, -1, func() bool { return p.signals.Load() != 0 && !p.pending.Load() })
+	if p.parking.parks.Load() == 0 {
+		t.Fatal("the Wait never parked: the test did not test the parked wait")
+	}
 }
 
-// TestParkedWaitTimeout: a timeout longer than holdMax ends a parked Wait
-// with nothing; so does one shorter than holdMax, without parking.
+// TestParkedWaitTimeout: a timeout ends a Wait with nothing; after
+// HoldBriefly, one longer than holdMax parks and still ends at its
+// timeout.
 func TestParkedWaitTimeout(t *testing.T) {
 	t.Parallel()
 	p, _, _ := pollerWithPipe(t)
@@ -122,14 +130,19 @@ func TestParkedWaitTimeout(t *testing.T) {
 	if n, err := p.Wait(events, holdMax/2); n != 0 || err != nil {
 		t.Fatalf("Wait(holdMax/2): n=%d err=%v", n, err)
 	}
-	if p.parking.parks.Load() != 0 {
-		t.Fatal("a Wait shorter than holdMax parked")
+	before := p.parking.parks.Load()
+	for range 10 { // a signal (EINTR) may end a Wait before it parks
+		p.parkNext = false
+		p.HoldBriefly()
+		if n, err := p.Wait(events, 3*holdMax); n != 0 || err != nil {
+			t.Fatalf("brief Wait(3*holdMax): n=%d err=%v", n, err)
+		}
+		if p.parking.parks.Load() != before {
+			break
+		}
 	}
-	if n, err := p.Wait(events, 3*holdMax); n != 0 || err != nil {
-		t.Fatalf("Wait(3*holdMax): n=%d err=%v", n, err)
-	}
-	if p.parking.parks.Load() != 1 {
-		t.Fatalf("parks = %d after a Wait longer than holdMax, want 1", p.parking.parks.Load())
+	if got := p.parking.parks.Load() - before; got != 1 {
+		t.Fatalf("parks = %d after a brief Wait longer than holdMax, want 1", got)
 	}
 	// The deadline of that Wait must not cut the next one short: a Wait
 	// that returned at each hold's end would take about ten.
@@ -193,8 +206,14 @@ func TestParkSeesWakeBeforeIt(t *testing.T) {
 	}
 	defer func() { testHookBeforePark = nil }()
 	events := make([]Ready, 8)
-	if n, err := p.Wait(events, 10*time.Second); n != 0 || err != nil {
-		t.Fatalf("Wait: n=%d err=%v", n, err)
+	for range 10 { // a signal (EINTR) may end a Wait before it parks
+		p.HoldBriefly()
+		if n, err := p.Wait(events, 10*time.Second); n != 0 || err != nil {
+			t.Fatalf("Wait: n=%d err=%v", n, err)
+		}
+		if p.parking.parks.Load() != 0 {
+			break
+		}
 	}
 	if p.parking.parks.Load() != 1 {
 		t.Fatal("the Wait did not park: the test did not test the parked wait")
@@ -202,4 +221,59 @@ func TestParkSeesWakeBeforeIt(t *testing.T) {
 	if p.pending.Load() {
 		t.Fatal("the Wait ended without the Wake that came before it parked")
 	}
+}
+
+// TestQuietLoopParks: a Wait with nothing due holds its P in a raw wait
+// with no timeout; the ticks find the loop quiet and the next Wait parks,
+// so a quiet loop lets go of its P.
+func TestQuietLoopParks(t *testing.T) {
+	t.Parallel()
+	p, _, _ := pollerWithPipe(t) // registered, never ready
+	afterPark(p, func() { p.Wake() })
+	waitUntil(t, p, -1, func() bool { return p.signals.Load() != 0 })
+	if p.parking.parks.Load() == 0 {
+		t.Fatal("a quiet Wait(-1) did not park in 10 s")
+	}
+	if p.ticks.armed {
+		t.Fatal("the ticks kept running while the Wait parked")
+	}
+}
+
+// TestGCDuringRawHold: a collection, which must stop every goroutine,
+// completes while another goroutine holds its P in an endless raw wait.
+func TestGCDuringRawHold(t *testing.T) {
+	p, _, _ := pollerWithPipe(t)
+	waiting := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		close(waiting)
+		waitUntil(t, p, -1, func() bool { return p.signals.Load() != 0 })
+	}()
+	<-waiting
+	gc := make(chan struct{})
+	go func() {
+		for range 5 { // one of them, at least, while the Wait holds
+			time.Sleep(2 * time.Millisecond)
+			runtime.GC()
+		}
+		close(gc)
+	}()
+	select {
+	case <-gc:
+	case <-time.After(10 * time.Second):
+		t.Error("runtime.GC did not finish in 10 s beside a raw wait")
+	}
+	p.Wake()
+	<-done
+}
+
+// TestOnePForeignGoroutineRuns: on one P, a goroutine the loop did not
+// ready (here a timer's) runs while a Wait holds the P, and its Wake ends
+// the Wait.
+func TestOnePForeignGoroutineRuns(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	p, _, _ := pollerWithPipe(t)
+	time.AfterFunc(time.Millisecond, func() { p.Wake() })
+	waitUntil(t, p, -1, func() bool { return p.signals.Load() != 0 && !p.pending.Load() })
 }
