@@ -158,9 +158,9 @@ func ClientMaxRedirects(n int) ClientOption {
 // public suffix list, as aiohttp's default jar: a cookie is kept for the
 // host that set it, and with a Domain attribute for that domain and its
 // subdomains, whatever the domain is. A cookie with Domain=.co.uk set by
-// www.example.co.uk is thus sent to every host under co.uk. A client
-// that talks to hosts that must not share cookies so should have a jar
-// that knows the public suffixes:
+// www.example.co.uk is thus sent to every host under co.uk. Where hosts
+// must not share cookies that way, give the client a jar that knows the
+// public suffixes:
 //
 //	jar, _ := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
 //	c := web.NewClient(web.ClientCookieJar(jar))
@@ -245,8 +245,9 @@ func (c *Client) Close() error {
 // session.cookie_jar): its own one, the one [ClientCookieJar] gave, or
 // nil when cookies are off. Its Cookies method shows what would be sent
 // to a URL; a cookie is removed by storing one of the same name, domain
-// and path with MaxAge -1. The jar of a client made without
-// [ClientCookieJar] may be used from any goroutine.
+// and path with MaxAge -1. CookieJar may be called from any goroutine,
+// and so may the methods of the jar of a client made without
+// [ClientCookieJar].
 func (c *Client) CookieJar() http.CookieJar { return c.cfg.jar }
 
 // bind ties the client to t's loop at its first use.

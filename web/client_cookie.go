@@ -15,8 +15,9 @@ import (
 // that is set at the first SetCookies.
 //
 // The flag spares a client that never got a cookie the jar's lookup on
-// every request: it allocates for a host name (the jar parses the host
-// as an IP address), takes a lock and reads the clock. Skipping it is
+// every request: for a host name it allocates (the jar's failed parse
+// of the host as an IP address makes an error), and it takes a lock and
+// reads the clock. Skipping it is
 // exact: the inner jar is reachable through this type only, so while
 // SetCookies has never run it holds no cookie, and its Cookies would
 // return none. The flag is atomic because the jar, as an
