@@ -4,7 +4,6 @@ import (
 	"crypto/tls"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/aio-go/aio"
@@ -23,10 +22,15 @@ import (
 // bytes, an [io.Reader], an [aio.StreamReader], a [ClientBodyReader], JSON,
 // a form or multipart ([ClientRequest]). Responses ([ClientResponse]) are
 // read as bytes, text, JSON or incrementally; gzip and deflate are decoded
-// transparently. Redirects are followed ([ClientMaxRedirects]), cookies
-// kept in a jar ([ClientCookieJar]), and [ClientTimeout] bounds the whole
-// request, the connect and each read; a timeout or a cancellation aborts
-// the request and frees its connection.
+// transparently. Redirects are followed ([ClientMaxRedirects]), and
+// [ClientTimeout] bounds the whole request, the connect and each read; a
+// timeout or a cancellation aborts the request and frees its connection.
+//
+// Like aiohttp's session, a Client keeps cookies: the Set-Cookie fields
+// of every response, redirects included, go into its cookie jar, and the
+// jar's cookies for a URL are sent with each request to it. The jar is
+// its own one from net/http/cookiejar unless [ClientCookieJar] gives
+// another or turns cookies off; [Client.CookieJar] reaches it.
 //
 // A Client belongs to the loop of the first task that uses it: its
 // methods are called from tasks of that loop only (another loop's task
@@ -96,6 +100,7 @@ type clientConfig struct {
 	idle         time.Duration
 	maxRedirects int
 	jar          http.CookieJar
+	jarSet       bool // ClientCookieJar was given, maybe with nil
 	raise        bool
 	proxy        func(*url.URL) (*url.URL, error)
 	maxBody      int64
@@ -143,11 +148,29 @@ func ClientMaxRedirects(n int) ClientOption {
 	return func(c *clientConfig) { c.maxRedirects = max(n, 0) }
 }
 
-// ClientCookieJar keeps cookies in jar, such as one from
-// net/http/cookiejar: Set-Cookie of every response is stored and the
-// jar's cookies are sent with every request. Without it (the default,
-// unlike aiohttp's session) cookies are not kept.
-func ClientCookieJar(jar http.CookieJar) ClientOption { return func(c *clientConfig) { c.jar = jar } }
+// ClientCookieJar makes the client keep its cookies in jar instead of a
+// jar of its own: the Set-Cookie fields of every response are stored in
+// it and its cookies for a URL are sent with every request to that URL.
+// A nil jar turns cookies off (aiohttp's DummyCookieJar): none is stored
+// and only the Cookie header a request sets itself is sent.
+//
+// The client's own jar, its default, is net/http/cookiejar's without a
+// public suffix list, as aiohttp's default jar: a cookie is kept for the
+// host that set it, and with a Domain attribute for that domain and its
+// subdomains, whatever the domain is. A cookie with Domain=.co.uk set by
+// www.example.co.uk is thus sent to every host under co.uk. Where hosts
+// must not share cookies that way, give the client a jar that knows the
+// public suffixes:
+//
+//	jar, _ := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
+//	c := web.NewClient(web.ClientCookieJar(jar))
+//
+// with the list of golang.org/x/net/publicsuffix. Unlike aiohttp's
+// default jar (unsafe=False), it keeps cookies set by a host named by an
+// IP address, such as 127.0.0.1, for that address.
+func ClientCookieJar(jar http.CookieJar) ClientOption {
+	return func(c *clientConfig) { c.jar, c.jarSet = jar, true }
+}
 
 // ClientRaiseForStatus makes a response with a status of 400 or more an
 // error (aiohttp's raise_for_status=True): the request returns a
@@ -195,6 +218,9 @@ func NewClient(opts ...ClientOption) *Client {
 	for _, o := range opts {
 		o(&c.cfg)
 	}
+	if !c.cfg.jarSet {
+		c.cfg.jar = newClientJar()
+	}
 	c.pool.init()
 	c.timers.c = c
 	return c
@@ -214,6 +240,15 @@ func (c *Client) Close() error {
 	c.timers.stop()
 	return nil
 }
+
+// CookieJar returns the client's cookie jar (aiohttp's
+// session.cookie_jar): its own one, the one [ClientCookieJar] gave, or
+// nil when cookies are off. Its Cookies method shows what would be sent
+// to a URL; a cookie is removed by storing one of the same name, domain
+// and path with MaxAge -1. CookieJar may be called from any goroutine,
+// and so may the methods of the jar of a client made without
+// [ClientCookieJar].
+func (c *Client) CookieJar() http.CookieJar { return c.cfg.jar }
 
 // bind ties the client to t's loop at its first use.
 func (c *Client) bind(t *aio.Task) error {
@@ -412,22 +447,4 @@ func (c *Client) deadline(d time.Duration) time.Duration {
 		when = (when + time.Second - 1).Truncate(time.Second)
 	}
 	return when
-}
-
-// storeCookies puts the response's Set-Cookie fields in the jar.
-func (c *Client) storeCookies(u *url.URL, resp *ClientResponse) {
-	if c.cfg.jar == nil {
-		return
-	}
-	var cookies []*http.Cookie
-	for name, value := range resp.Fields() {
-		if strings.EqualFold(string(name), "Set-Cookie") {
-			if ck, err := http.ParseSetCookie(string(value)); err == nil {
-				cookies = append(cookies, ck)
-			}
-		}
-	}
-	if len(cookies) > 0 {
-		c.cfg.jar.SetCookies(u, cookies)
-	}
 }

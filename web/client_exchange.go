@@ -239,7 +239,7 @@ func (ex *clientExchange) writeFields(w *http1.Writer, h, over http.Header) {
 	for name, values := range h {
 		if clientOwnHeader(name) || over != nil && len(over[name]) > 0 ||
 			ex.noBody && name == "Content-Type" ||
-			ex.dropAuth && (name == "Authorization" || name == "Cookie") {
+			ex.dropAuth && name == "Authorization" {
 			continue
 		}
 		for _, v := range values {
@@ -248,10 +248,11 @@ func (ex *clientExchange) writeFields(w *http1.Writer, h, over http.Header) {
 	}
 }
 
-// clientOwnHeader reports the fields the client writes itself.
+// clientOwnHeader reports the fields the client writes itself (Cookie
+// merged with the jar's, see writeCookies).
 func clientOwnHeader(name string) bool {
 	switch name {
-	case "Host", "Content-Length", "Transfer-Encoding", "Expect":
+	case "Host", "Content-Length", "Transfer-Encoding", "Expect", "Cookie":
 		return true
 	}
 	return false
@@ -263,8 +264,8 @@ func (ex *clientExchange) has(name string) bool {
 }
 
 // writeDefaults writes the fields the request gets unless it set them:
-// User-Agent, Accept, Accept-Encoding (then the client decodes),
-// authorization and cookies.
+// User-Agent, Accept, Accept-Encoding (then the client decodes) and
+// authorization; then the cookies.
 func (ex *clientExchange) writeDefaults(w *http1.Writer) {
 	if !ex.has("User-Agent") {
 		w.Header("User-Agent", "aio-go/web")
@@ -288,18 +289,7 @@ func (ex *clientExchange) writeDefaults(w *http1.Writer) {
 	if ex.u.Scheme == "http" {
 		ex.proxyAuth(w)
 	}
-	if jar := ex.c.cfg.jar; jar != nil {
-		if cookies := jar.Cookies(ex.u); len(cookies) > 0 {
-			var sb strings.Builder
-			for i, ck := range cookies {
-				if i > 0 {
-					sb.WriteString("; ")
-				}
-				sb.WriteString(ck.Name + "=" + ck.Value)
-			}
-			w.Header("Cookie", sb.String())
-		}
-	}
+	ex.writeCookies(w)
 }
 
 // proxyAuth writes Proxy-Authorization from the proxy URL's user

@@ -184,8 +184,8 @@ func TestClientCookieJar(t *testing.T) {
 		if n := len(jar.Cookies(u)); n != 2 {
 			t.Errorf("jar holds %d cookies", n)
 		}
-		// Without a jar nothing is kept.
-		plain := web.NewClient()
+		// With cookies off nothing is kept.
+		plain := web.NewClient(web.ClientCookieJar(nil))
 		defer plain.Close()
 		resp, err = plain.Get(tk, srv.URL+"/login")
 		if err != nil {
