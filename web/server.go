@@ -153,16 +153,19 @@ func Serve(t *aio.Task, app *App, opts ...Option) (*aio.Server, error) {
 // the response writer, the pool of exchanges and the deadline sweep. It
 // is used on its loop's goroutine only, with no lock.
 type loopState struct {
-	cfg     *config
-	loop    *aio.Loop
-	date    http1.Date
-	w       http1.Writer
-	conns   []*conn     // every open connection, for the sweep
-	free    []*exchange // idle exchanges for connections with work
-	now     time.Duration
-	every   time.Duration // the sweep's period
-	ticking bool
-	sweepFn func()
+	cfg   *config
+	loop  *aio.Loop
+	date  http1.Date
+	w     http1.Writer
+	conns []*conn     // every open connection, for the sweep
+	free  []*exchange // idle exchanges for connections with work
+	// exchanges counts those taken and not given back: 0 once every
+	// connection is idle or closed and its handlers have returned.
+	exchanges int
+	now       time.Duration
+	every     time.Duration // the sweep's period
+	ticking   bool
+	sweepFn   func()
 }
 
 // maxFreeExchanges bounds the exchanges a loop keeps for reuse.
@@ -245,6 +248,7 @@ func (ls *loopState) getExchange(c *conn) *exchange {
 		ex.p.Init(http1.Requests, ls.cfg.parser)
 	}
 	ex.c = c
+	ls.exchanges++
 	return ex
 }
 
@@ -252,14 +256,21 @@ func (ls *loopState) getExchange(c *conn) *exchange {
 const maxKeptInput = 64 << 10
 
 func (ls *loopState) putExchange(ex *exchange) {
+	ls.exchanges--
 	ex.p.Reset()
-	ex.c, ex.task, ex.stream = nil, nil, nil
-	ex.in, ex.off = ex.in[:0], 0
+	ex.c, ex.next, ex.task, ex.stream = nil, nil, nil, nil
+	ex.in, ex.off, ex.borrow, ex.borrowing = ex.in[:0], 0, nil, false
 	if cap(ex.in) > maxKeptInput {
 		ex.in = nil
 	}
+	ex.pending = ex.pending[:0]
+	if cap(ex.pending) > maxKeptInput {
+		ex.pending = nil
+	}
+	ex.running, ex.ended, ex.last, ex.linger, ex.orphan = false, false, false, false, false
 	ex.bodyDone, ex.bodyErr, ex.continued = false, nil, false
 	ex.wake.Clear()
+	ex.writeWake.Clear()
 	if len(ls.free) < maxFreeExchanges {
 		ls.free = append(ls.free, ex)
 	}
