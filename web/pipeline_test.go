@@ -3,8 +3,11 @@ package web_test
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math/rand"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -575,4 +578,79 @@ func TestPipelineStreamWaitsForTurn(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// No request begins after one that ends the connection, even while that
+// one's handler is suspended: an Upgrade, or an HTTP/1.0 stream with no
+// length (its body ends with the connection).
+func TestPipelineNothingAfterTheLast(t *testing.T) {
+	calls := 0
+	app := web.NewApp()
+	app.Get("/ws", sleepy(time.Second, "no websocket here"))
+	app.Get("/stream", func(tk *aio.Task, r *web.Request) (*web.Response, error) {
+		s := web.NewStreamResponse(200)
+		if err := s.Prepare(tk, r); err != nil {
+			return nil, err
+		}
+		if err := aio.Sleep(tk, time.Second); err != nil {
+			return nil, err
+		}
+		if err := s.Write(tk, []byte("streamed")); err != nil {
+			return nil, err
+		}
+		return s.Finish(tk)
+	})
+	app.Get("/n", func(tk *aio.Task, r *web.Request) (*web.Response, error) {
+		calls++
+		return web.Text("n"), nil
+	})
+	for _, first := range []string{
+		"GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n",
+		"GET /stream HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+	} {
+		pipeOn(t, app, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
+			if err := c.Send(first + getReq("/n")); err != nil {
+				return err
+			}
+			want := "no websocket here"
+			if strings.Contains(first, "stream") {
+				want = "streamed"
+			}
+			if _, err := expect(tk, c, "GET", 200, want); err != nil {
+				return err
+			}
+			if err := expectClosed(tk, c, ""); err != nil {
+				return err
+			}
+			if calls != 0 {
+				return fmt.Errorf("%.20q: the request after it ran", first)
+			}
+			return nil
+		})
+	}
+}
+
+// A file sent behind a slow response waits for its turn (sendfile
+// writes straight to the socket, so it cannot be gathered).
+func TestPipelineFileBehindSlow(t *testing.T) {
+	dir := t.TempDir()
+	content := strings.Repeat("0123456789abcdef", 16<<10) // 256 KiB
+	if err := os.WriteFile(filepath.Join(dir, "f.txt"), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	app := web.NewApp()
+	app.Get("/slow", sleepy(50*time.Millisecond, "slow"))
+	app.Get("/file", func(tk *aio.Task, r *web.Request) (*web.Response, error) {
+		return web.ServeFile(tk, r, filepath.Join(dir, "f.txt"))
+	})
+	s := webtest.NewServer(t, app)
+	c, br := rawConn(t, s)
+	if _, err := io.WriteString(c, getReq("/slow")+getReq("/file")+getReq("/slow")); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"slow", content, "slow"} {
+		if resp, body := readResp(t, br, "GET"); resp.StatusCode != 200 || body != want {
+			t.Fatalf("got %d %.20q (%d bytes), want %.20q", resp.StatusCode, body, len(body), want)
+		}
+	}
 }
