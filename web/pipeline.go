@@ -31,7 +31,7 @@ func (ex *exchange) started() bool { return ex.running || ex.ended }
 // and ex's head lets another request follow on the connection.
 func (c *conn) mayFollow(ex *exchange) bool {
 	h := ex.req.head
-	return ex.bodyDone && !ex.last && h.KeepAlive && !h.Upgrade && !c.closing
+	return ex.bodyDone && !ex.last && h.KeepAlive && !h.Upgrade
 }
 
 // nextExchange readies the tail to parse the next request's head and

@@ -239,34 +239,35 @@ func TestPipelineInFlightBound(t *testing.T) {
 
 // Connection: close on a request in the middle: the answers up to it,
 // then the end of the connection; the requests after it never run, even
-// though the ones before it were still running when it came.
+// though it and the ones before it were still running when they came.
 func TestPipelineCloseInTheMiddle(t *testing.T) {
 	calls := 0
 	app := web.NewApp()
 	app.Get("/slow", sleepy(time.Second, "slow"))
+	app.Get("/nap", sleepy(100*time.Millisecond, "nap"))
 	app.Get("/n", func(tk *aio.Task, r *web.Request) (*web.Response, error) {
 		calls++
 		return web.Text("n" + strconv.Itoa(calls)), nil
 	})
 	pipeOn(t, app, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
-		reqs := getReq("/slow") + getReq("/n") + "GET /n HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" + getReq("/n") + getReq("/n")
+		reqs := getReq("/slow") + getReq("/n") + "GET /nap HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" + getReq("/n") + getReq("/n")
 		if err := c.Send(reqs); err != nil {
 			return err
 		}
-		for _, want := range []string{"slow", "n1", "n2"} {
+		for _, want := range []string{"slow", "n1", "nap"} {
 			resp, err := expect(tk, c, "GET", 200, want)
 			if err != nil {
 				return err
 			}
-			if resp.Close != (want == "n2") {
+			if resp.Close != (want == "nap") {
 				return fmt.Errorf("%q: Connection: close is %v", want, resp.Close)
 			}
 		}
 		if err := expectClosed(tk, c, ""); err != nil {
 			return err
 		}
-		if calls != 2 {
-			return fmt.Errorf("/n ran %d times, want 2: the requests after Connection: close ran", calls)
+		if calls != 1 {
+			return fmt.Errorf("/n ran %d times, want 1: the requests after Connection: close ran", calls)
 		}
 		return nil
 	})
@@ -384,6 +385,17 @@ func TestPipelineDisconnectCancelsAll(t *testing.T) {
 		if err := wait(tk, &allStarted, "the handlers to start"); err != nil {
 			return fmt.Errorf("%d of %d started: %w", started, n, err)
 		}
+		c2, err := srv.Dial(tk)
+		if err != nil {
+			return err
+		}
+		defer c2.Close()
+		if err := c2.Send(getReq("/live")); err != nil {
+			return err
+		}
+		if _, err = expect(tk, c2, "GET", 200, strconv.Itoa(n+1)); err != nil {
+			return fmt.Errorf("exchanges in use with %d requests in flight, and /live's: %w", n, err)
+		}
 		c.Close()
 		if err := wait(tk, &allCancelled, "the handlers' cancellation"); err != nil {
 			return fmt.Errorf("%d of %d cancelled: %w", cancelled, n, err)
@@ -391,11 +403,6 @@ func TestPipelineDisconnectCancelsAll(t *testing.T) {
 		if err := aio.Sleep(tk, time.Second); err != nil { // the handlers' tasks end
 			return err
 		}
-		c2, err := srv.Dial(tk)
-		if err != nil {
-			return err
-		}
-		defer c2.Close()
 		if err := c2.Send(getReq("/live")); err != nil {
 			return err
 		}
@@ -528,7 +535,51 @@ func TestPipelineShutdownAfterInFlight(t *testing.T) {
 		if err := expectClosed(tk, c, ""); err != nil {
 			return err
 		}
-		_, err := aio.Await(tk, down)
+		if _, err := aio.Await(tk, down); err != nil {
+			return err
+		}
+		return nil
+	})
+}
+
+// A request that comes once a graceful shutdown began does not run, even
+// behind one in flight; that one's answer closes the connection.
+func TestPipelineShutdownTakesNoMore(t *testing.T) {
+	calls := 0
+	app := web.NewApp()
+	app.Get("/slow", sleepy(time.Second, "slow"))
+	app.Get("/n", func(tk *aio.Task, r *web.Request) (*web.Response, error) {
+		calls++
+		return web.Text("n"), nil
+	})
+	pipeOn(t, app, func(tk *aio.Task, srv *webtest.LoopServer, c *webtest.Conn) error {
+		if err := c.Send(getReq("/slow")); err != nil {
+			return err
+		}
+		if err := aio.Sleep(tk, 100*time.Millisecond); err != nil {
+			return err
+		}
+		down := aio.Spawn(tk, func(tk *aio.Task) (struct{}, error) { return struct{}{}, srv.Server.Shutdown(tk) })
+		if err := aio.Sleep(tk, 10*time.Millisecond); err != nil { // the shutdown begins
+			return err
+		}
+		if err := c.Send(getReq("/n")); err != nil {
+			return err
+		}
+		resp, err := expect(tk, c, "GET", 200, "slow")
+		if err != nil {
+			return err
+		}
+		if !resp.Close {
+			return errors.New("the last answer before the shutdown does not say Connection: close")
+		}
+		if err := expectClosed(tk, c, ""); err != nil {
+			return err
+		}
+		if calls != 0 {
+			return errors.New("a request that came during the shutdown ran")
+		}
+		_, err = aio.Await(tk, down)
 		return err
 	})
 }
