@@ -705,3 +705,24 @@ func TestPipelineFileBehindSlow(t *testing.T) {
 		}
 	}
 }
+
+// Pipelined requests whose handlers do not suspend are served one after
+// the other by the connection's one exchange, as before pipelining ran
+// handlers concurrently: no exchange is taken, no response gathered.
+func TestPipelineNoSuspensionOneExchange(t *testing.T) {
+	app := web.NewApp()
+	app.Get("/live", func(tk *aio.Task, r *web.Request) (*web.Response, error) {
+		return web.Text(strconv.Itoa(web.LiveExchanges(r))), nil
+	})
+	pipeOn(t, app, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
+		if err := c.Send(strings.Repeat(getReq("/live"), 5)); err != nil {
+			return err
+		}
+		for range 5 {
+			if _, err := expect(tk, c, "GET", 200, "1"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
