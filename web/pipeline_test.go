@@ -227,8 +227,15 @@ func TestPipelineInFlightBound(t *testing.T) {
 		if started != 16 {
 			return fmt.Errorf("%d of %d pipelined handlers started while the first waited; want 16", started, n)
 		}
+		// More requests behind those held: they queue after them.
+		if err := c.Send(getReq("/w/40") + getReq("/w/41")); err != nil {
+			return err
+		}
+		if err := aio.Sleep(tk, time.Second); err != nil {
+			return err
+		}
 		release.Set()
-		for i := range n {
+		for i := range n + 2 {
 			if _, err := expect(tk, c, "GET", 200, strconv.Itoa(i)); err != nil {
 				return err
 			}
