@@ -320,7 +320,7 @@ func (c *conn) handle(ex *exchange, t *aio.Task) {
 	if !ex.bodyDone && ex.bodyErr == nil {
 		ex.skipBody()
 	}
-	keep := r.head.KeepAlive && ex.bodyDone && !panicked && !r.head.Upgrade && !ex.last && !c.closesAfter(ex)
+	keep := r.head.KeepAlive && ex.bodyDone && !panicked && !r.head.Upgrade && !c.closesAfter(ex)
 	if s := ex.stream; s != nil {
 		keep = keep && s.finish(err) == nil
 		resp = &s.resp
