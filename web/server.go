@@ -96,7 +96,9 @@ func MaxBodySize(n int64) Option {
 // AccessLog calls fn after each response is written, on the loop's
 // goroutine, with the request (whose [Request.Start] is then set) and the
 // response (status, [Response.BytesSent]). Both are valid only during
-// the call.
+// the call. The calls are in the order the responses are complete: a
+// pipelined request whose handler ends before an earlier one's is logged
+// first, though its response is sent after.
 func AccessLog(fn func(r *Request, resp *Response)) Option {
 	return func(c *config) { c.accessLog = fn }
 }
