@@ -29,10 +29,10 @@ import (
 // pipeOn serves app on the test's loop and runs body with a connected
 // client. When body returns, the server is closed and its connections
 // aborted, and the handlers they cancel are let unwind.
-func pipeOn(t *testing.T, app *web.App, body func(tk *aio.Task, srv *webtest.LoopServer, c *webtest.Conn) error, opts ...aio.Option) {
+func pipeOn(t *testing.T, app *web.App, webOpts []web.Option, body func(tk *aio.Task, srv *webtest.LoopServer, c *webtest.Conn) error, opts ...aio.Option) {
 	t.Helper()
 	aiotest.Run(t, func(tk *aio.Task) error {
-		srv, err := webtest.Start(tk, app)
+		srv, err := webtest.Start(tk, app, webOpts...)
 		if err != nil {
 			return err
 		}
@@ -96,7 +96,7 @@ func TestPipelineLaterHandlerEndsFirst(t *testing.T) {
 		ended = append(ended, "fast")
 		return web.Text("fast"), nil
 	})
-	pipeOn(t, app, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
+	pipeOn(t, app, nil, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
 		if err := c.Send(getReq("/slow") + getReq("/fast")); err != nil {
 			return err
 		}
@@ -164,19 +164,10 @@ func TestPipelineRandomSuspend(t *testing.T) {
 			wants[i] = fmt.Sprintf("%d:", i)
 		}
 	}
-	aiotest.Run(t, func(tk *aio.Task) error {
-		srv, err := webtest.Start(tk, app, web.AccessLog(func(r *web.Request, resp *web.Response) {
-			logged = append(logged, strings.Split(r.Path(), "/")[2])
-		}))
-		if err != nil {
-			return err
-		}
-		defer srv.Server.Close()
-		c, err := srv.Dial(tk)
-		if err != nil {
-			return err
-		}
-		defer c.Close()
+	accessLog := web.AccessLog(func(r *web.Request, resp *web.Response) {
+		logged = append(logged, strings.Split(r.Path(), "/")[2])
+	})
+	pipeOn(t, app, []web.Option{accessLog}, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
 		if err := c.Send(reqs.String()); err != nil {
 			return err
 		}
@@ -213,7 +204,7 @@ func TestPipelineInFlightBound(t *testing.T) {
 		}
 		return web.Text(r.Param("i")), nil
 	})
-	pipeOn(t, app, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
+	pipeOn(t, app, nil, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
 		var reqs strings.Builder
 		for i := range n {
 			reqs.WriteString(getReq("/w/" + strconv.Itoa(i)))
@@ -256,7 +247,7 @@ func TestPipelineCloseInTheMiddle(t *testing.T) {
 		calls++
 		return web.Text("n" + strconv.Itoa(calls)), nil
 	})
-	pipeOn(t, app, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
+	pipeOn(t, app, nil, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
 		reqs := getReq("/slow") + getReq("/n") + "GET /nap HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" + getReq("/n") + getReq("/n")
 		if err := c.Send(reqs); err != nil {
 			return err
@@ -286,7 +277,7 @@ func TestPipelineHTTP10(t *testing.T) {
 	app := web.NewApp()
 	app.Get("/slow", sleepy(time.Second, "slow"))
 	app.Get("/fast", text("fast"))
-	pipeOn(t, app, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
+	pipeOn(t, app, nil, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
 		if err := c.Send("GET /slow HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /fast HTTP/1.0\r\n\r\n" + getReq("/fast")); err != nil {
 			return err
 		}
@@ -333,7 +324,7 @@ func TestPipelinePanicBehindSuspended(t *testing.T) {
 	app.Get("/mid", later)
 	app.Get("/after", later)
 	panics := 0
-	pipeOn(t, app, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
+	pipeOn(t, app, nil, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
 		if err := c.Send(getReq("/slow") + getReq("/boom") + getReq("/mid") + getReq("/after")); err != nil {
 			return err
 		}
@@ -385,7 +376,7 @@ func TestPipelineDisconnectCancelsAll(t *testing.T) {
 	app.Get("/live", func(tk *aio.Task, r *web.Request) (*web.Response, error) {
 		return web.Text(strconv.Itoa(web.LiveExchanges(r))), nil
 	})
-	pipeOn(t, app, func(tk *aio.Task, srv *webtest.LoopServer, c *webtest.Conn) error {
+	pipeOn(t, app, nil, func(tk *aio.Task, srv *webtest.LoopServer, c *webtest.Conn) error {
 		if err := c.Send(strings.Repeat(getReq("/hang"), n)); err != nil {
 			return err
 		}
@@ -458,7 +449,7 @@ func TestPipelineBodyBeforeNext(t *testing.T) {
 		return web.Text("fast"), nil
 	})
 	app.Get("/slow", sleepy(time.Second, "slow"))
-	pipeOn(t, app, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
+	pipeOn(t, app, nil, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
 		post := func(path, body string) string {
 			return fmt.Sprintf("POST %s HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s", path, len(body), body)
 		}
@@ -500,7 +491,7 @@ func TestPipelineParseErrorInOrder(t *testing.T) {
 	app := web.NewApp()
 	app.Get("/slow", sleepy(time.Second, "slow"))
 	app.Get("/fast", text("fast"))
-	pipeOn(t, app, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
+	pipeOn(t, app, nil, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
 		if err := c.Send(getReq("/slow") + getReq("/fast") + "garbage\r\n\r\n" + getReq("/fast")); err != nil {
 			return err
 		}
@@ -526,7 +517,7 @@ func TestPipelineShutdownAfterInFlight(t *testing.T) {
 	app := web.NewApp()
 	app.Get("/slow", sleepy(time.Second, "slow"))
 	app.Get("/fast", text("fast"))
-	pipeOn(t, app, func(tk *aio.Task, srv *webtest.LoopServer, c *webtest.Conn) error {
+	pipeOn(t, app, nil, func(tk *aio.Task, srv *webtest.LoopServer, c *webtest.Conn) error {
 		if err := c.Send(getReq("/slow") + getReq("/fast") + getReq("/fast")); err != nil {
 			return err
 		}
@@ -559,7 +550,7 @@ func TestPipelineShutdownTakesNoMore(t *testing.T) {
 		calls++
 		return web.Text("n"), nil
 	})
-	pipeOn(t, app, func(tk *aio.Task, srv *webtest.LoopServer, c *webtest.Conn) error {
+	pipeOn(t, app, nil, func(tk *aio.Task, srv *webtest.LoopServer, c *webtest.Conn) error {
 		if err := c.Send(getReq("/slow")); err != nil {
 			return err
 		}
@@ -622,7 +613,7 @@ func TestPipelineStreamWaitsForTurn(t *testing.T) {
 	for i := range pieces {
 		want.WriteString(strings.Repeat(string(rune('a'+i%26)), piece))
 	}
-	pipeOn(t, app, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
+	pipeOn(t, app, nil, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
 		if err := c.Send(getReq("/slow") + getReq("/stream") + getReq("/fast")); err != nil {
 			return err
 		}
@@ -666,7 +657,7 @@ func TestPipelineNothingAfterTheLast(t *testing.T) {
 		"GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n",
 		"GET /stream HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
 	} {
-		pipeOn(t, app, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
+		pipeOn(t, app, nil, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
 			if err := c.Send(first + getReq("/n")); err != nil {
 				return err
 			}
@@ -721,7 +712,7 @@ func TestPipelineNoSuspensionOneExchange(t *testing.T) {
 	app.Get("/live", func(tk *aio.Task, r *web.Request) (*web.Response, error) {
 		return web.Text(strconv.Itoa(web.LiveExchanges(r))), nil
 	})
-	pipeOn(t, app, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
+	pipeOn(t, app, nil, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
 		if err := c.Send(strings.Repeat(getReq("/live"), 5)); err != nil {
 			return err
 		}
