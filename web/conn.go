@@ -72,7 +72,7 @@ type exchange struct {
 	run  func(t *aio.Task) error // ex.serve, made once
 	task *aio.Task
 
-	in        []byte // input held while the handler that owns it is suspended
+	in        []byte // the tail's input, held while parsing waits (a handler reading its body, a full queue)
 	off       int    // what of in was parsed
 	borrow    []byte // DataReceived's input, while the tasks run inside it
 	borrowing bool
