@@ -113,10 +113,17 @@ func TestPipelineLaterHandlerEndsFirst(t *testing.T) {
 }
 
 // Many pipelined requests, each suspending or not, some with a body read
-// before or after a sleep (deterministic seed): every answer comes in
-// request order; handlers overlap, never more than 16 at once; the access
-// log has a line per request, in the order the handlers ended.
+// before or after a sleep (deterministic seed), sent at once or in
+// pieces of random sizes: every answer comes in request order; handlers
+// overlap, never more than 16 at once; the access log has a line per
+// request, in the order the handlers ended.
 func TestPipelineRandomSuspend(t *testing.T) {
+	for _, split := range []bool{false, true} {
+		t.Run(fmt.Sprintf("split=%v", split), func(t *testing.T) { testRandomSuspend(t, split) })
+	}
+}
+
+func testRandomSuspend(t *testing.T, split bool) {
 	const n = 200
 	rnd := rand.New(rand.NewSource(1))
 	var running, most int
@@ -128,17 +135,15 @@ func TestPipelineRandomSuspend(t *testing.T) {
 		defer func() { running-- }()
 		mode, _ := strconv.Atoi(r.Query().Get("m"))
 		d, _ := time.ParseDuration(r.Query().Get("d"))
-		body := ""
 		if mode == 3 { // the body after a sleep: the requests after it wait
 			if err := aio.Sleep(tk, d); err != nil {
 				return nil, err
 			}
 		}
-		b, err := r.Text(tk)
+		body, err := r.Text(tk)
 		if err != nil {
 			return nil, err
 		}
-		body = b
 		if mode == 1 || mode == 2 {
 			if err := aio.Sleep(tk, d); err != nil {
 				return nil, err
@@ -168,19 +173,34 @@ func TestPipelineRandomSuspend(t *testing.T) {
 		logged = append(logged, strings.Split(r.Path(), "/")[2])
 	})
 	pipeOn(t, app, []web.Option{accessLog}, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
-		if err := c.Send(reqs.String()); err != nil {
-			return err
-		}
+		sent := aio.Spawn(tk, func(tk *aio.Task) (struct{}, error) {
+			for rest := reqs.String(); rest != ""; {
+				k := len(rest)
+				if split {
+					k = min(k, 1+rnd.Intn(300))
+				}
+				if err := c.Send(rest[:k]); err != nil {
+					return struct{}{}, err
+				}
+				rest = rest[k:]
+				if err := aio.Sleep(tk, time.Millisecond); err != nil {
+					return struct{}{}, err
+				}
+			}
+			return struct{}{}, nil
+		})
 		for i, want := range wants {
 			method := "GET"
 			if !strings.HasSuffix(want, ":") {
 				method = "POST"
 			}
 			if _, err := expect(tk, c, method, 200, want); err != nil {
+				sent.Cancel()
 				return fmt.Errorf("request %d: %w", i, err)
 			}
 		}
-		return nil
+		_, err := aio.Await(tk, sent)
+		return err
 	})
 	if most < 2 || most > 16 {
 		t.Errorf("at most %d handlers ran at once; want between 2 and 16", most)
