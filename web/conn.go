@@ -27,6 +27,16 @@ import (
 // one before it goes on with the next requests when it ends. At most
 // maxInFlight run at once; past that the connection stops parsing.
 //
+// Cancellation: when the client goes away, ConnectionLost cancels the
+// task of every handler in flight. When a response ends the connection
+// (Connection: close, a panic, an unread body, a parse error), the
+// handlers of the requests begun after it are cancelled at once, since
+// their responses would never be sent. Either way an exchange goes back
+// to the pool when its handler returns, and what the handler does
+// meanwhile (Read, Prepare, Write) fails with aio.ErrTransportClosed.
+// A handler cancelled otherwise (a shutdown past its grace period)
+// answers 503 in its turn.
+//
 // A handler that does not suspend runs to its end inside DataReceived,
 // its response written into the transport's gathered write, and the
 // next pipelined request of the same read follows in the same callback

@@ -71,14 +71,16 @@ func NewStreamResponse(status int) *StreamResponse {
 
 // Prepare sends the head of s as the response to r (aiohttp's
 // prepare()). It returns [ErrResponseSent] if r already has a response
-// under way.
+// under way, and [aio.ErrTransportClosed] if r's response can no longer
+// be sent (the client went away, or an earlier response of a pipeline
+// closes the connection).
 //
 // Cancellation: Prepare does not suspend.
 func (s *StreamResponse) Prepare(t *aio.Task, r *Request) error {
 	c := r.c
 	ex := c.exchangeOf(r)
 	switch {
-	case c.lost || ex != nil && ex.gone():
+	case ex == nil && c.done: // the connection ends before r's turn
 		return aio.ErrTransportClosed
 	case ex == nil || ex.stream != nil:
 		return ErrResponseSent
