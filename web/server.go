@@ -155,19 +155,20 @@ func Serve(t *aio.Task, app *App, opts ...Option) (*aio.Server, error) {
 // the response writer, the pool of exchanges and the deadline sweep. It
 // is used on its loop's goroutine only, with no lock.
 type loopState struct {
-	cfg   *config
-	loop  *aio.Loop
-	date  http1.Date
-	w     http1.Writer
-	conns []*conn     // every open connection, for the sweep
-	free  []*exchange // idle exchanges for connections with work
+	cfg     *config
+	loop    *aio.Loop
+	date    http1.Date
+	w       http1.Writer
+	conns   []*conn     // every open connection, for the sweep
+	free    []*exchange // idle exchanges for connections with work
+	now     time.Duration
+	every   time.Duration // the sweep's period
+	ticking bool
+	sweepFn func()
+
 	// exchanges counts those taken and not given back: 0 once every
 	// connection is idle or closed and its handlers have returned.
 	exchanges int
-	now       time.Duration
-	every     time.Duration // the sweep's period
-	ticking   bool
-	sweepFn   func()
 }
 
 // maxFreeExchanges bounds the exchanges a loop keeps for reuse.

@@ -169,9 +169,9 @@ func (s *StreamResponse) Flush() error {
 // Drain flushes, then waits while the connection's write buffer is above
 // its high-water mark (aiohttp's drain()). Behind an earlier response of
 // the connection that is not out yet, it waits while more than the
-// high-water mark of this response is gathered: until the earlier
-// responses are out, the bytes then go to the transport, and Drain
-// waits as at the head.
+// high-water mark of this response is gathered in the server; once the
+// earlier responses are out, what was gathered goes to the transport and
+// Drain waits as it does then for any response.
 //
 // Cancellation: if t is cancelled while Drain waits, it returns an error
 // matching [aio.ErrCancelled]; what was written stays buffered (in the
