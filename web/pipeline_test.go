@@ -749,3 +749,33 @@ func TestPipelineNoSuspensionOneExchange(t *testing.T) {
 		return nil
 	})
 }
+
+// The body timeout applies to a request behind a slow one: its handler's
+// read fails, and the 408 comes in its turn, then the end.
+func TestPipelineBodyTimeoutBehindSlow(t *testing.T) {
+	app := web.NewApp()
+	app.Get("/slow", sleepy(30*time.Second, "slow"))
+	app.Post("/read", func(tk *aio.Task, r *web.Request) (*web.Response, error) {
+		b, err := r.Text(tk)
+		if err != nil {
+			return nil, err
+		}
+		return web.Text(b), nil
+	})
+	pipeOn(t, app, []web.Option{web.BodyTimeout(5 * time.Second)}, func(tk *aio.Task, _ *webtest.LoopServer, c *webtest.Conn) error {
+		if err := c.Send(getReq("/slow") + "POST /read HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf"); err != nil {
+			return err
+		}
+		if _, err := expect(tk, c, "GET", 200, "slow"); err != nil {
+			return err
+		}
+		resp, err := expect(tk, c, "POST", 408, "408: Request Timeout")
+		if err != nil {
+			return err
+		}
+		if !resp.Close {
+			return errors.New("the 408 does not close the connection")
+		}
+		return expectClosed(tk, c, "")
+	})
+}
