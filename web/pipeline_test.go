@@ -753,11 +753,18 @@ func TestPipelineNoSuspensionOneExchange(t *testing.T) {
 // The body timeout applies to a request behind a slow one: its handler's
 // read fails, and the 408 comes in its turn, then the end.
 func TestPipelineBodyTimeoutBehindSlow(t *testing.T) {
+	var readFailed aio.Event
 	app := web.NewApp()
-	app.Get("/slow", sleepy(30*time.Second, "slow"))
+	app.Get("/slow", func(tk *aio.Task, r *web.Request) (*web.Response, error) {
+		if err := aio.Timeout(tk, time.Minute, readFailed.Wait); err != nil {
+			return web.Text("the read behind /slow did not time out"), nil
+		}
+		return web.Text("slow"), nil
+	})
 	app.Post("/read", func(tk *aio.Task, r *web.Request) (*web.Response, error) {
 		b, err := r.Text(tk)
 		if err != nil {
+			readFailed.Set()
 			return nil, err
 		}
 		return web.Text(b), nil
