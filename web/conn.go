@@ -13,56 +13,88 @@ import (
 
 // conn is the protocol of one HTTP/1.1 connection. It parses in its
 // callbacks and runs each request's handler in a task from its
-// exchange's TaskSlot, started inside DataReceived: a handler that does
-// not suspend runs to its end there, its response written into the
-// transport's gathered write, and pipelined requests that came in the
-// same read follow in the same callback, so their responses leave in one
-// send. A handler that suspends keeps the rest of the input in the
-// exchange; its task then goes on with the connection's next requests
-// itself. The end of the client's input ends the connection (its
-// ConnectionLost cancels a handler in flight), as in aiohttp: a client
-// that half-closes is taken to have gone. Requests are handled one at a time, in order, as aiohttp does:
-// responses leave in the order of the requests.
+// exchange's TaskSlot, started inside DataReceived (or wherever the
+// input that completes the head is parsed).
+//
+// Pipelined requests run concurrently, answered in order. The requests
+// in flight form a queue of exchanges (pipeline.go): the head, the
+// oldest, writes its response straight to the transport; the others
+// gather theirs in the exchange until the head's response is out, so
+// the wire order is the request order even when a later handler ends
+// first. A request begins while the one before it is in flight only
+// when that one's body is wholly parsed (no body, or the handler read it
+// to its end), since until then the input's position is the body's; the
+// one before it goes on with the next requests when it ends. At most
+// maxInFlight run at once; past that the connection stops parsing.
+//
+// Cancellation: when the client goes away, ConnectionLost cancels the
+// task of every handler in flight. When a response ends the connection
+// (Connection: close, a panic, an unread body, a parse error), the
+// handlers of the requests begun after it are cancelled at once, since
+// their responses would never be sent. Either way an exchange goes back
+// to the pool when its handler returns, and what the handler does
+// meanwhile (Read, Prepare, Write) fails with aio.ErrTransportClosed.
+// A handler cancelled otherwise (a shutdown past its grace period)
+// answers 503 in its turn.
+//
+// A handler that does not suspend runs to its end inside DataReceived,
+// its response written into the transport's gathered write, and the
+// next pipelined request of the same read follows in the same callback
+// with the same exchange, so their responses leave in one send. The end
+// of the client's input ends the connection (its ConnectionLost cancels
+// every handler in flight), as in aiohttp: a client that half-closes is
+// taken to have gone.
 //
 // An idle connection (no request begun) holds no exchange: no parser
 // buffer, no input buffer, no task.
 type conn struct {
-	ls    *loopState
-	tr    aio.Transport
-	ex    *exchange // nil while idle
-	idx   int       // in ls.conns
-	since time.Duration
+	ls       *loopState
+	tr       aio.Transport
+	ex       *exchange // the head of the queue (the oldest request); nil while idle
+	tail     *exchange // the newest request: its parser owns the input's position
+	idx      int       // in ls.conns
+	since    time.Duration
+	lingered int32 // bytes dropped while lingering
+	n        uint8 // exchanges in the queue
 
-	busy        bool // a handler's task is in flight
+	pumping     bool // pump is running: what ends meanwhile leaves the parsing to it
 	partial     bool // a request's head has begun
-	bodyWait    bool // the handler waits for body bytes
-	closing     bool // graceful shutdown: close after the request in flight
-	done        bool // no more requests: the connection is closing
+	bodyWait    bool // the tail's handler waits for body bytes
+	closing     bool // graceful shutdown: close after the requests in flight
+	done        bool // no more requests: the connection closes after the queue's responses
 	lost        bool // ConnectionLost has run
 	paused      bool // reading paused: the input held is large
 	lingering   bool // the response is out; input is dropped until the client closes
-	lingered    int  // bytes dropped while lingering
 	writePaused bool
 }
 
-// exchange is what a connection needs while it has a request: the parser
-// (whose buffer holds the head), the Request, the task slot, and the
-// input held while a handler runs. Exchanges are pooled per loop.
+// exchange is what a connection needs for one request: the parser
+// (whose buffer holds the head for the exchange's lifetime, since the
+// next request has an exchange of its own), the Request, the task slot,
+// the response gathered while it waits for its turn and, for the tail,
+// the input. Exchanges are pooled per loop.
 type exchange struct {
 	c    *conn
+	next *exchange // the request after this one on the connection
 	p    http1.Parser
 	req  Request
 	slot aio.TaskSlot
 	run  func(t *aio.Task) error // ex.serve, made once
 	task *aio.Task
 
-	in        []byte // input held while a handler task is suspended
+	in        []byte // the tail's input, held while parsing waits (a handler reading its body, a full queue)
 	off       int    // what of in was parsed
-	borrow    []byte // DataReceived's input, while the task runs inside it
+	borrow    []byte // DataReceived's input, while the tasks run inside it
 	borrowing bool
+	pending   []byte // the response, written while an earlier one is under way
 
 	wake      aio.Event // body bytes came (or EOF, or a body timeout)
-	writeWake aio.Event // the transport's buffer drained
+	writeWake aio.Event // the transport's buffer drained, or the exchange became the head
+	running   bool      // the handler's task is in flight
+	ended     bool      // the handler returned; its response is complete
+	last      bool      // the connection ends with this response
+	linger    bool      // ... with the client possibly still sending (finish)
+	orphan    bool      // dropped while in flight: its response is never sent
 	bodyDone  bool      // the request's EventEnd was parsed
 	bodyErr   error     // the body cannot be read: sticky
 	continued bool      // 100 Continue was sent
@@ -70,8 +102,8 @@ type exchange struct {
 }
 
 // maxHeld is how much input a busy connection holds before it stops
-// reading. Reading resumes when the handler waits for body bytes or the
-// task has handled everything held.
+// reading. Reading resumes when the tail's handler waits for body bytes
+// or the requests held have all begun.
 const maxHeld = 64 << 10
 
 func (c *conn) ConnectionMade(tr aio.Transport) {
@@ -82,61 +114,81 @@ func (c *conn) ConnectionMade(tr aio.Transport) {
 func (c *conn) DataReceived(data []byte) {
 	if c.done {
 		if c.lingering {
-			if c.lingered += len(data); c.lingered > maxLinger {
+			if c.lingered += int32(min(len(data), maxLinger)); c.lingered > maxLinger {
 				c.tr.Close()
 			}
 		}
 		return
 	}
-	if c.ex == nil {
-		c.ex = c.ls.getExchange(c)
+	if c.tail == nil {
+		ex := c.ls.getExchange(c)
+		c.ex, c.tail, c.n = ex, ex, 1
 	}
-	ex := c.ex
-	if c.busy {
+	ex := c.tail
+	if ex.off < len(ex.in) || ex.running && !ex.bodyDone {
+		// The tail's handler owns the input, or parsing waits for room.
 		ex.hold(data)
 		ex.wake.Set()
-		if len(ex.in)-ex.off > maxHeld && !c.paused {
-			c.paused = true
-			c.tr.PauseReading()
-		}
+		c.pauseIfFull()
 		return
 	}
 	ex.borrow, ex.borrowing = data, true
-	for !c.done && c.nextHead() {
-		c.busy = true
-		ex.slot.Start(c.ls.loop, ex.run)
-		if c.busy { // the handler suspended: keep the rest of the input
-			ex.in = append(ex.in[:0], ex.borrow...)
-			ex.off = 0
-			break
+	c.pump()
+	if ex = c.tail; ex != nil {
+		rest := ex.borrow
+		ex.borrow, ex.borrowing = nil, false
+		if len(rest) > 0 && !c.done {
+			ex.in, ex.off = append(ex.in[:0], rest...), 0
+			c.pauseIfFull()
 		}
 	}
-	ex.borrow, ex.borrowing = nil, false
-	if !c.busy {
-		c.settle()
+	c.settle()
+}
+
+// pauseIfFull stops reading while the input held is large.
+func (c *conn) pauseIfFull() {
+	if ex := c.tail; len(ex.in)-ex.off > maxHeld && !c.paused {
+		c.paused = true
+		c.tr.PauseReading()
 	}
+}
+
+// pump parses the input at hand and starts the handlers of the requests
+// in it, for as long as the tail lets the next request begin. What ends
+// inside a handler it starts leaves the parsing to it.
+func (c *conn) pump() {
+	if c.pumping {
+		return
+	}
+	c.pumping = true
+	for c.nextExchange() && c.nextHead() {
+		c.start(c.tail)
+	}
+	c.pumping = false
+}
+
+// start runs the handler of the request whose head ex just parsed.
+func (c *conn) start(ex *exchange) {
+	ex.bodyDone, ex.bodyErr, ex.continued, ex.stream = false, nil, false, nil
+	ex.last, ex.linger = false, false
+	if _, ev, _, err := ex.p.Feed(nil); ev == http1.EventEnd && err == nil {
+		ex.bodyDone = true // no body: the input's position is the next request's
+	}
+	ex.running = true
+	ex.slot.Start(c.ls.loop, ex.run)
 }
 
 func (c *conn) ConnectionLost(error) {
 	c.lost, c.done = true, true
 	c.ls.remove(c)
-	switch {
-	case c.busy:
-		c.ex.task.Cancel() // its end releases the exchange
-	case c.ex != nil:
-		c.ls.putExchange(c.ex)
-		c.ex = nil
-	}
+	c.cut(nil)
 }
 
 // CloseWhenIdle implements [aio.IdleCloser]: the connection closes after
-// the response in flight, or now.
+// the responses in flight, or now.
 func (c *conn) CloseWhenIdle() {
 	c.closing = true
-	if !c.busy && !c.done {
-		c.done = true
-		c.tr.Close()
-	}
+	c.settle()
 }
 
 func (c *conn) PauseWriting() { c.writePaused = true }
@@ -148,26 +200,29 @@ func (c *conn) ResumeWriting() {
 	}
 }
 
-// settle is the bookkeeping after the last handler ended: an idle
-// connection gives its exchange back.
+// settle is the bookkeeping once the requests at hand have begun: a
+// closing connection with nothing in flight closes, reading resumes once
+// the input held is used up, and an idle connection gives its exchange
+// back.
 func (c *conn) settle() {
+	ex := c.tail
 	switch {
-	case c.lost:
-		if c.ex != nil {
-			c.ls.putExchange(c.ex)
-			c.ex = nil
-		}
+	case c.done || c.pumping:
 		return
-	case c.done:
+	case c.closing && !c.busy():
+		c.done = true
+		c.tr.Close()
+		return
+	case ex == nil || ex.off < len(ex.in):
 		return
 	case c.paused:
 		c.paused = false
 		c.tr.ResumeReading()
 	}
-	if !c.partial {
+	if c.ex == ex && !ex.running && !c.partial {
 		c.since = c.ls.now
-		c.ls.putExchange(c.ex)
-		c.ex = nil
+		c.ls.putExchange(ex)
+		c.ex, c.tail, c.n = nil, nil, 0
 	}
 }
 
@@ -180,10 +235,10 @@ func (c *conn) checkDeadline(now time.Duration) {
 			c.tr.Close()
 		}
 	case c.done:
-	case c.busy:
+	case c.busy():
 		if c.bodyWait && ls.expired(c.since, ls.cfg.bodyTimeout) {
-			c.ex.bodyErr = ErrBodyTimeout
-			c.ex.wake.Set()
+			c.tail.bodyErr = ErrBodyTimeout
+			c.tail.wake.Set()
 		}
 	case c.partial && ls.expired(c.since, ls.cfg.headerTimeout),
 		!c.partial && ls.expired(c.since, ls.cfg.idleTimeout):
@@ -192,12 +247,13 @@ func (c *conn) checkDeadline(now time.Duration) {
 	}
 }
 
-// nextHead parses input up to the next request head and reports whether
-// there is one. Input that ends inside a head is consumed (the parser
-// keeps it); a malformed request is answered and the connection closed.
+// nextHead parses the tail's input up to the next request head and
+// reports whether there is one. Input that ends inside a head is
+// consumed (the parser keeps it); a malformed request is answered, after
+// the responses before it, and the connection closed.
 func (c *conn) nextHead() bool {
 	for {
-		ev, consumed, err := c.ex.advance()
+		ev, consumed, err := c.tail.advance()
 		switch {
 		case err != nil:
 			c.parseError(err)
@@ -230,30 +286,33 @@ func (ex *exchange) advance() (ev http1.Event, consumed bool, err error) {
 	}
 }
 
-// serve is the body of a request's task: the handler, the response, and
-// then, once the task has left the DataReceived call that started it,
-// the requests that came meanwhile.
+// serve is the body of a request's task: the handler and the response;
+// then the responses that waited for this one go out, and the requests
+// that waited for it (its body, or room in the queue) begin.
 func (ex *exchange) serve(t *aio.Task) error {
 	c := ex.c
 	ex.task = t
-	for {
-		c.handle(t)
-		if c.done || ex.borrowing || !c.nextHead() {
-			break
-		}
+	c.handle(ex, t)
+	ex.task, ex.running = nil, false
+	if ex.orphan {
+		c.ls.putExchange(ex)
+		return nil
 	}
-	c.busy = false
-	ex.task = nil
-	if !ex.borrowing {
+	ex.ended = true
+	// ex may go back to the pool in retire, and be taken again in pump:
+	// it is not touched below.
+	c.retire()
+	if !c.pumping {
+		c.pump()
 		c.settle()
 	}
 	return nil
 }
 
-// handle runs the handler of the request just parsed and sends its
-// response.
-func (c *conn) handle(t *aio.Task) {
-	ls, ex := c.ls, c.ex
+// handle runs the handler of the request ex just parsed and writes its
+// response (gathered in ex if an earlier response is under way).
+func (c *conn) handle(ex *exchange, t *aio.Task) {
+	ls := c.ls
 	var start time.Time
 	if ls.cfg.accessLog != nil {
 		start = time.Now()
@@ -261,18 +320,17 @@ func (c *conn) handle(t *aio.Task) {
 	r := &ex.req
 	r.begin(c, ex.p.Request(), start)
 	r.task = t
-	ex.bodyDone, ex.bodyErr, ex.continued, ex.stream = false, nil, false, nil
 	resp, err, panicked := c.call(t, r)
-	if c.lost {
+	if ex.gone() {
 		if resp != nil {
 			resp.release()
 		}
 		return
 	}
 	if !ex.bodyDone && ex.bodyErr == nil {
-		c.skipBody()
+		ex.skipBody()
 	}
-	keep := r.head.KeepAlive && ex.bodyDone && !c.closing && !panicked && !r.head.Upgrade
+	keep := r.head.KeepAlive && ex.bodyDone && !panicked && !r.head.Upgrade && !c.closesAfter(ex)
 	if s := ex.stream; s != nil {
 		keep = keep && s.finish(err) == nil
 		resp = &s.resp
@@ -285,7 +343,7 @@ func (c *conn) handle(t *aio.Task) {
 		if resp == nil || err != nil {
 			resp = c.errorResponse(t, r, err, panicked)
 		}
-		resp.sent = c.writeResponse(r.method, r.head.Minor, resp, keep)
+		resp.sent = ex.writeResponse(r.method, r.head.Minor, resp, keep)
 	}
 	if ls.cfg.accessLog != nil {
 		ls.cfg.accessLog(r, resp)
@@ -294,10 +352,24 @@ func (c *conn) handle(t *aio.Task) {
 		resp.release()
 	}
 	if !keep {
-		c.finish(!ex.bodyDone)
+		c.endWith(ex, !ex.bodyDone)
 	} else {
 		c.since = ls.now
 	}
+}
+
+// closesAfter reports whether the connection closes after ex's response
+// for a graceful shutdown: ex is the last request begun.
+func (c *conn) closesAfter(ex *exchange) bool {
+	return c.closing && (ex.next == nil || !ex.next.started())
+}
+
+// endWith makes ex's response the connection's last: no request begins
+// after it, and those begun after it are dropped.
+func (c *conn) endWith(ex *exchange, linger bool) {
+	ex.last, ex.linger = true, linger
+	c.done = true
+	c.cut(ex)
 }
 
 // call runs the app's handler for r, turning a panic into an error.
@@ -353,17 +425,21 @@ func (c *conn) report(t *aio.Task, msg string, err error) {
 	c.ls.loop.CallExceptionHandler(aio.ExceptionContext{Message: msg, Err: err, Task: t})
 }
 
-// parseError answers a request the parser refused, then closes.
+// parseError answers a request the parser refused, in its turn, then
+// closes. The tail, which was parsing it, carries the answer.
 func (c *conn) parseError(err error) {
 	status := 400
 	var pe *http1.Error
 	if errors.As(err, &pe) {
 		status = pe.Status
 	}
+	ex := c.tail
 	resp := (&HTTPError{Status: status}).response()
-	c.writeResponse("", 1, resp, false)
+	ex.writeResponse("", 1, resp, false)
 	resp.release()
-	c.finish(true)
+	ex.ended = true
+	c.endWith(ex, true)
+	c.retire()
 }
 
 // maxLinger and lingerTime bound the bytes read and dropped, and the
@@ -396,7 +472,8 @@ func (c *conn) finish(linger bool) {
 
 // writeResponse writes resp's head and body and returns the bytes
 // written. method "" means no request could be read.
-func (c *conn) writeResponse(method string, minor int, resp *Response, keep bool) int64 {
+func (ex *exchange) writeResponse(method string, minor int, resp *Response, keep bool) int64 {
+	c := ex.c
 	w := &c.ls.w
 	c.writeHead(w, minor, resp, keep)
 	body := resp.bodyBytes()
@@ -420,7 +497,7 @@ func (c *conn) writeResponse(method string, minor int, resp *Response, keep bool
 		w.EndHead()
 		bufs, _ = w.Buffers()
 	}
-	return c.send(bufs)
+	return ex.send(bufs)
 }
 
 // writeHead starts a response in w: status line, Date, the response's
@@ -442,15 +519,6 @@ func (c *conn) writeHead(w *http1.Writer, minor int, resp *Response, keep bool) 
 	}
 }
 
-func (c *conn) send(bufs [][]byte) int64 {
-	var n int64
-	for _, b := range bufs {
-		n += int64(len(b))
-	}
-	c.tr.Writelines(bufs)
-	return n
-}
-
 // bodyless reports whether a status has no body (RFC 9110 §6.4.1).
 func bodyless(status int) bool { return status < 200 || status == 204 || status == 304 }
 
@@ -460,10 +528,11 @@ func reservedField(name string) bool {
 		equalFold(name, "Connection")
 }
 
-// readBody reads the next body bytes into p (Request.Read).
-func (c *conn) readBody(t *aio.Task, p []byte) (int, error) {
-	ex := c.ex
-	if ex == nil || c.lost {
+// readBody reads the next body bytes of r into p (Request.Read). A body
+// not wholly parsed is the tail's: its bytes are the input's.
+func (c *conn) readBody(t *aio.Task, r *Request, p []byte) (int, error) {
+	ex := c.exchangeOf(r)
+	if ex == nil || ex.gone() {
 		return 0, aio.ErrTransportClosed
 	}
 	for {
@@ -487,20 +556,21 @@ func (c *conn) readBody(t *aio.Task, p []byte) (int, error) {
 			return k, nil
 		case ev == http1.EventEnd:
 			ex.bodyDone = true
+			c.pump() // the requests after it may begin now
+			c.settle()
 		case ev == http1.EventNone && len(lim) == 0:
-			if err := c.waitBody(t); err != nil {
+			if err := c.waitBody(t, ex); err != nil {
 				return 0, err
 			}
 		}
 	}
 }
 
-// waitBody waits for more input.
-func (c *conn) waitBody(t *aio.Task) error {
-	ex := c.ex
+// waitBody waits for more input for the tail ex.
+func (c *conn) waitBody(t *aio.Task, ex *exchange) error {
 	if ex.req.head.Expect100 && !ex.continued {
 		ex.continued = true
-		c.tr.Write([]byte("HTTP/1.1 100 Continue\r\n\r\n"))
+		ex.write([]byte("HTTP/1.1 100 Continue\r\n\r\n"))
 	}
 	if c.paused {
 		c.paused = false
@@ -523,8 +593,7 @@ func bodyError(err error) error {
 
 // skipBody parses the rest of an unread body from the input at hand,
 // without waiting: a body not all here closes the connection instead.
-func (c *conn) skipBody() {
-	ex := c.ex
+func (ex *exchange) skipBody() {
 	switch ev, _, err := ex.advance(); {
 	case err != nil:
 		ex.bodyErr = err
@@ -552,7 +621,7 @@ func (ex *exchange) consume(n int) {
 	}
 }
 
-// hold appends data to the input held while a handler runs.
+// hold appends data to the input held while parsing waits.
 func (ex *exchange) hold(data []byte) {
 	if ex.off > 0 && ex.off >= len(ex.in)/2 {
 		n := copy(ex.in, ex.in[ex.off:])

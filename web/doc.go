@@ -24,9 +24,11 @@
 // that callback, and its response joins the connection's gathered write,
 // so the answers to pipelined requests leave in one send; one that
 // suspends (awaits the body, a sleep, another service) leaves the loop
-// free, and its task goes on with the connection's later requests. The
-// requests of one connection are handled one at a time, in order (as
-// aiohttp does), so responses always leave in request order.
+// free, and the requests pipelined behind it begin meanwhile, up to 16
+// per connection: their handlers run concurrently, and their responses
+// wait in the server until the earlier ones are out, so responses always
+// leave in request order. A request with a body is followed only once
+// its handler has read the body.
 //
 // An idle keep-alive connection holds no task, no coroutine and no
 // buffer: the parser, the input buffer and the [Request] belong to an
@@ -45,7 +47,7 @@
 // A malformed request gets the parser's status (400, 413, 414, 431, 505)
 // and the connection closes. A panicking handler answers 500 and closes
 // its connection; the loop serves on. A client that goes away cancels its
-// handler's task.
+// handlers' tasks.
 //
 // # Lifetimes
 //

@@ -149,6 +149,9 @@ func (s *StreamResponse) sendFile(t *aio.Task, f *os.File, span byteRange) error
 	if err := s.Flush(); err != nil {
 		return err
 	}
+	if err := s.waitHead(t); err != nil { // what follows writes to the transport
+		return err
+	}
 	s.written += span.length
 	if st, ok := s.c.tr.(*aio.SocketTransport); ok {
 		n, err := st.SendFile(t, f, span.start, span.length)

@@ -301,7 +301,7 @@ func (r *Request) Value(key any) any { return r.values[key] }
 // Read returns an error matching [aio.ErrCancelled]; no body bytes are
 // lost.
 func (r *Request) Read(t *aio.Task, p []byte) (int, error) {
-	return r.c.readBody(t, p)
+	return r.c.readBody(t, r, p)
 }
 
 // Body returns the body as an [io.Reader] whose Read suspends t (see

@@ -96,7 +96,9 @@ func MaxBodySize(n int64) Option {
 // AccessLog calls fn after each response is written, on the loop's
 // goroutine, with the request (whose [Request.Start] is then set) and the
 // response (status, [Response.BytesSent]). Both are valid only during
-// the call.
+// the call. The calls are in the order the responses are complete: a
+// pipelined request whose handler ends before an earlier one's is logged
+// first, though its response is sent after.
 func AccessLog(fn func(r *Request, resp *Response)) Option {
 	return func(c *config) { c.accessLog = fn }
 }
@@ -163,6 +165,10 @@ type loopState struct {
 	every   time.Duration // the sweep's period
 	ticking bool
 	sweepFn func()
+
+	// exchanges counts those taken and not given back: 0 once every
+	// connection is idle or closed and its handlers have returned.
+	exchanges int
 }
 
 // maxFreeExchanges bounds the exchanges a loop keeps for reuse.
@@ -245,6 +251,7 @@ func (ls *loopState) getExchange(c *conn) *exchange {
 		ex.p.Init(http1.Requests, ls.cfg.parser)
 	}
 	ex.c = c
+	ls.exchanges++
 	return ex
 }
 
@@ -252,14 +259,21 @@ func (ls *loopState) getExchange(c *conn) *exchange {
 const maxKeptInput = 64 << 10
 
 func (ls *loopState) putExchange(ex *exchange) {
+	ls.exchanges--
 	ex.p.Reset()
-	ex.c, ex.task, ex.stream = nil, nil, nil
-	ex.in, ex.off = ex.in[:0], 0
+	ex.c, ex.next, ex.task, ex.stream = nil, nil, nil, nil
+	ex.in, ex.off, ex.borrow, ex.borrowing = ex.in[:0], 0, nil, false
 	if cap(ex.in) > maxKeptInput {
 		ex.in = nil
 	}
+	ex.pending = ex.pending[:0]
+	if cap(ex.pending) > maxKeptInput {
+		ex.pending = nil
+	}
+	ex.running, ex.ended, ex.last, ex.linger, ex.orphan = false, false, false, false, false
 	ex.bodyDone, ex.bodyErr, ex.continued = false, nil, false
 	ex.wake.Clear()
+	ex.writeWake.Clear()
 	if len(ls.free) < maxFreeExchanges {
 		ls.free = append(ls.free, ex)
 	}

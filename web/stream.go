@@ -28,6 +28,12 @@ import (
 // client speaks HTTP/1.0: the body then ends with the connection). A
 // StreamResponse is used by its handler's task only, and not after the
 // handler returns.
+//
+// A response to a pipelined request whose predecessors' responses are
+// not all out yet is gathered in the server until they are (responses
+// leave in request order); Write and Drain then wait while more than the
+// transport's high-water mark is gathered, so a stream behind a slow
+// response does not grow without bound.
 type StreamResponse struct {
 	Status int    // the status code; 0 means 200
 	Reason string // the reason phrase; "" for the standard one
@@ -38,6 +44,7 @@ type StreamResponse struct {
 	ContentLength int64
 
 	c       *conn
+	ex      *exchange
 	resp    Response // what Finish returns: the status and bytes sent, for logs
 	buf     []byte   // small writes gathered until Flush
 	chunked bool
@@ -64,22 +71,25 @@ func NewStreamResponse(status int) *StreamResponse {
 
 // Prepare sends the head of s as the response to r (aiohttp's
 // prepare()). It returns [ErrResponseSent] if r already has a response
-// under way.
+// under way, and [aio.ErrTransportClosed] if r's response can no longer
+// be sent (the client went away, or an earlier response of a pipeline
+// closes the connection).
 //
 // Cancellation: Prepare does not suspend.
 func (s *StreamResponse) Prepare(t *aio.Task, r *Request) error {
 	c := r.c
-	if c.ex == nil || c.ex.stream != nil || &c.ex.req != r {
+	ex := c.exchangeOf(r)
+	switch {
+	case ex == nil && c.done: // the connection ends before r's turn
+		return aio.ErrTransportClosed
+	case ex == nil || ex.stream != nil:
 		return ErrResponseSent
 	}
-	if c.lost {
-		return aio.ErrTransportClosed
-	}
-	s.c = c
-	c.ex.stream = s
+	s.c, s.ex = c, ex
+	ex.stream = s
 	s.resp.Status, s.resp.Reason = s.Status, s.Reason
 	status := s.resp.StatusCode()
-	keep := r.head.KeepAlive && !c.closing && !r.head.Upgrade
+	keep := r.head.KeepAlive && !c.closesAfter(ex) && !r.head.Upgrade
 	s.noBody = bodyless(status) || r.method == "HEAD"
 	s.chunked = s.ContentLength < 0 && !bodyless(status) && r.head.Minor == 1
 	if s.ContentLength < 0 && !s.chunked && !s.noBody {
@@ -97,12 +107,12 @@ func (s *StreamResponse) Prepare(t *aio.Task, r *Request) error {
 	w.EndHead()
 	bufs, err := w.Buffers()
 	if err != nil {
-		c.ex.stream = nil
+		ex.stream = nil
 		return err
 	}
-	s.resp.sent += c.send(bufs)
+	s.resp.sent += ex.send(bufs)
 	if !keep {
-		c.closing = true
+		ex.last = true // no request begins after this one
 	}
 	return nil
 }
@@ -111,7 +121,8 @@ func (s *StreamResponse) Prepare(t *aio.Task, r *Request) error {
 // gathered and sent together at the next Flush, Drain, Finish or bigger
 // write; p may be reused when Write returns. When the connection's
 // write buffer is above its high-water mark Write waits for it to drain,
-// as aiohttp's write() does.
+// as aiohttp's write() does (and so it does while more than that mark
+// waits for an earlier response of the connection).
 //
 // Cancellation: if t is cancelled while Write waits for the buffer to
 // drain, Write returns an error matching [aio.ErrCancelled]; p was
@@ -136,7 +147,7 @@ func (s *StreamResponse) Write(t *aio.Task, p []byte) error {
 			return err
 		}
 	}
-	if s.c.writePaused {
+	if s.ex.throttled() {
 		return s.Drain(t)
 	}
 	return nil
@@ -156,24 +167,31 @@ func (s *StreamResponse) Flush() error {
 }
 
 // Drain flushes, then waits while the connection's write buffer is above
-// its high-water mark (aiohttp's drain()).
+// its high-water mark (aiohttp's drain()). Behind an earlier response of
+// the connection that is not out yet, it waits while more than the
+// high-water mark of this response is gathered in the server; once the
+// earlier responses are out, what was gathered goes to the transport and
+// Drain waits as it does then for any response.
 //
 // Cancellation: if t is cancelled while Drain waits, it returns an error
-// matching [aio.ErrCancelled]; what was written stays buffered.
+// matching [aio.ErrCancelled]; what was written stays buffered (in the
+// transport, or gathered in the server until it is this response's
+// turn), and goes out unless the handler fails.
 func (s *StreamResponse) Drain(t *aio.Task) error {
 	if err := s.Flush(); err != nil {
 		return err
 	}
-	for s.c.writePaused && !s.c.lost {
-		s.c.ex.writeWake.Clear()
-		if err := s.c.ex.writeWake.Wait(t); err != nil {
-			return err
-		}
-	}
-	if s.c.lost {
-		return aio.ErrTransportClosed
-	}
-	return nil
+	return s.ex.waitWrite(t, (*exchange).unthrottled)
+}
+
+// waitHead waits until the earlier responses of the connection are out,
+// so that s writes straight to the transport (sendfile cannot be
+// gathered).
+//
+// Cancellation: if t is cancelled while waitHead waits, it returns an
+// error matching [aio.ErrCancelled].
+func (s *StreamResponse) waitHead(t *aio.Task) error {
+	return s.ex.waitWrite(t, (*exchange).atHead)
 }
 
 // Finish ends the body (the last chunk of a chunked one) and returns the
@@ -193,7 +211,7 @@ func (s *StreamResponse) check() error {
 		return errNotPrepared
 	case s.ended:
 		return ErrResponseSent
-	case s.c.lost:
+	case s.ex.gone():
 		return aio.ErrTransportClosed
 	}
 	return nil
@@ -204,12 +222,12 @@ func (s *StreamResponse) sendPiece(p []byte) error {
 	s.written += int64(len(p))
 	if !s.chunked {
 		s.resp.sent += int64(len(p))
-		return s.c.tr.Write(p)
+		return s.ex.write(p)
 	}
 	var hdr [20]byte
 	h := strconv.AppendInt(hdr[:0], int64(len(p)), 16)
 	h = append(h, '\r', '\n')
-	s.resp.sent += s.c.send([][]byte{h, p, crlf})
+	s.resp.sent += s.ex.send([][]byte{h, p, crlf})
 	return nil
 }
 
@@ -228,7 +246,7 @@ func (s *StreamResponse) end() error {
 		return errStreamLen
 	}
 	if s.chunked && !s.noBody {
-		s.resp.sent += s.c.send([][]byte{lastChunk})
+		s.resp.sent += s.ex.send([][]byte{lastChunk})
 	}
 	return nil
 }
@@ -246,7 +264,7 @@ func (s *StreamResponse) finish(err error) error {
 			return err
 		}
 	}
-	if s.c.closing {
+	if s.ex.last {
 		return errClosing // the head said the connection closes
 	}
 	return nil
