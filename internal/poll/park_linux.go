@@ -29,9 +29,10 @@ import (
 //     1 ms timeout on every wait cost the paced echo benchmark 20% more CPU
 //     per wake-up (a C server given the same 1 ms epoll_wait timeout pays
 //     the same 20%). The loop's own timeouts are passed as they are up to
-//     two milliseconds; a longer one waits endlessly too.
+//     a tick period and a millisecond; a longer one waits endlessly too.
 //   - A periodic timerfd (tick_linux.go), armed once per busy spell,
-//     ticks every holdMax. A tick that finds that no Wait had anything to
+//     ticks every holdMax at first, and less often (up to 8 ms) the
+//     longer the loop stays busy. A tick that finds that no Wait had anything to
 //     do since the tick before (no events, no wake-up, no timer of the
 //     loop's due, no callbacks ready) makes the next Wait park: its
 //     goroutine waits in the runtime's netpoller on a dup of the epoll fd
@@ -55,8 +56,9 @@ import (
 // What it costs the rest of the program, where the loop holds the only P
 // (GOMAXPROCS=1, or every P held by a loop): a goroutine that becomes
 // runnable while a Wait holds the P, and that the loop did not ready, runs
-// when the loop goes quiet (one to two holdMax later) or at the loop's
-// next yield; a busy loop that never goes quiet leaves goroutines that
+// when the loop goes quiet (one to two tick periods later: 1 to 2 ms
+// after a short burst, up to 16 ms after a long busy spell) or at the
+// loop's next yield; a busy loop that never goes quiet leaves goroutines that
 // wait for the runtime's netpoller (package net) to sysmon, which polls
 // every 10 ms, as when the loop computes for that long.
 
@@ -150,7 +152,7 @@ func (p *Poller) sleep(buf []unix.EpollEvent, timeout time.Duration) (int, error
 		return p.holdBriefly(buf, timeout)
 	}
 	wait := timeout
-	if wait > keeps {
+	if wait > p.ticks.keeps() {
 		wait = -1 // the ticks bring the loop back to recompute it
 	}
 	n, err := p.epollWait(buf, wait, true)

@@ -4,6 +4,7 @@ package poll
 
 import (
 	"os"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -18,17 +19,32 @@ import (
 // A periodic timer is armed once a busy spell; a timeout on each wait
 // would arm and cancel an hrtimer at every wake-up, which on a VM
 // reprograms the virtual APIC each time (20% of the CPU of a loop waking
-// 17,000 times a second).
+// 17,000 times a second). The ticks are not free either: on this VM a
+// timer interrupt that lands on a loop running flat out costs it tens of
+// µs, and 1,000 ticks a second took 6% of a saturated web server's rate.
+// So the period starts at tickInterval and doubles, up to tickMax, each
+// time the loop has been busy for tickStreak ticks in a row: a loop that
+// answers a request and goes quiet parks within one to two
+// milliseconds, and one that has been busy for a while pays for a tick
+// only every tickMax (and parks within two of them of going quiet).
 type ticker struct {
 	fd     int  // the timerfd, or -1 where there is none
 	armed  bool // ticking: the Poller holds
 	active bool // a Wait had something to do since the last tick
+	streak int  // ticks in a row that found the loop busy, at this period
+	period time.Duration
 	drain  [8]byte
 }
 
-// tickInterval is the ticker's period: a loop that has had nothing to do
-// for one to two of them parks.
-const tickInterval = holdMax
+const (
+	// tickInterval is the first period after a park: a loop that has
+	// had nothing to do for one to two of them parks.
+	tickInterval = holdMax
+	// tickMax is the longest period, after a long busy spell.
+	tickMax = 8 * tickInterval
+	// tickStreak is how many busy ticks in a row double the period.
+	tickStreak = 4
+)
 
 // open makes the timerfd and adds it to epfd; without one (a kernel or a
 // sandbox that refuses it), fd is -1 and Waits hold briefly instead.
@@ -46,17 +62,23 @@ func (k *ticker) open(epfd int) {
 	k.fd = fd
 }
 
-// arm starts the ticks, if they are not running.
+// arm starts the ticks at the first period, if they are not running.
 func (k *ticker) arm() error {
 	if k.armed {
 		return nil
 	}
-	ts := unix.NsecToTimespec(int64(tickInterval))
-	if err := k.set(unix.ItimerSpec{Interval: ts, Value: ts}); err != nil {
+	if err := k.every(tickInterval); err != nil {
 		return err
 	}
 	k.armed, k.active = true, true
 	return nil
+}
+
+// every makes the timer tick every d from now on.
+func (k *ticker) every(d time.Duration) error {
+	ts := unix.NsecToTimespec(int64(d))
+	k.period, k.streak = d, 0
+	return k.set(unix.ItimerSpec{Interval: ts, Value: ts})
 }
 
 // disarm stops the ticks; a tick not yet read is dropped with them.
@@ -77,10 +99,16 @@ func (k *ticker) set(spec unix.ItimerSpec) error {
 }
 
 // tick consumes the ticks that fired and reports whether the Poller has
-// been quiet since the tick before: no Wait had anything to do.
+// been quiet since the tick before: no Wait had anything to do. A long
+// enough run of busy ticks lengthens the period.
 func (k *ticker) tick() (quiet bool) {
 	unix.RawSyscall(unix.SYS_READ, uintptr(k.fd), uintptr(unsafe.Pointer(&k.drain[0])), uintptr(len(k.drain)))
 	quiet, k.active = !k.active, false
+	if !quiet {
+		if k.streak++; k.streak >= tickStreak && k.period < tickMax {
+			k.every(2 * k.period) // on failure the ticks go on at the old period
+		}
+	}
 	return quiet
 }
 
@@ -93,7 +121,7 @@ func (k *ticker) close() {
 }
 
 // keeps is the longest timeout that a ticking Wait passes to the kernel
-// as it is; a longer one waits without a kernel timer, and the ticks
-// bring the loop back to recompute it (the last stretch, under keeps,
-// is waited exactly).
-const keeps = 2 * tickInterval
+// as it is; a longer one waits without a kernel timer, and the next tick
+// (within one period) brings the loop back to recompute it, until what is
+// left is under keeps and is waited exactly.
+func (k *ticker) keeps() time.Duration { return k.period + tickInterval }

@@ -79,3 +79,40 @@ func TestParkStopsTicks(t *testing.T) {
 		t.Fatal("a park left the ticks armed")
 	}
 }
+
+// TestTickPeriodGrows: a run of busy ticks doubles the period, up to
+// tickMax; a quiet tick does not, and the next arming starts over.
+func TestTickPeriodGrows(t *testing.T) {
+	p, r, _ := pollerWithPipe(t)
+	if p.ticks.fd < 0 {
+		t.Skip("no timerfd here")
+	}
+	if err := p.ticks.arm(); err != nil {
+		t.Fatal(err)
+	}
+	busy := []unix.EpollEvent{{Events: unix.EPOLLIN, Fd: int32(r)}}
+	want := tickInterval
+	for range 10 * tickStreak {
+		for i := range tickStreak {
+			if p.ticks.period != want {
+				t.Fatalf("period %v after %d busy ticks, want %v", p.ticks.period, i, want)
+			}
+			p.collect(make([]Ready, 8), busy)
+			if tickOnce(p) {
+				t.Fatal("a busy tick made the next Wait park")
+			}
+		}
+		want = min(2*want, tickMax)
+	}
+	if p.ticks.period != tickMax {
+		t.Fatalf("period %v after a long busy spell, want %v", p.ticks.period, tickMax)
+	}
+	if !tickOnce(p) || p.ticks.period != tickMax {
+		t.Fatalf("a quiet tick: period %v, want %v kept and a park", p.ticks.period, tickMax)
+	}
+	p.ticks.disarm()
+	if err := p.ticks.arm(); err != nil || p.ticks.period != tickInterval {
+		t.Fatalf("re-armed with period %v (%v), want %v", p.ticks.period, err, tickInterval)
+	}
+	p.ticks.disarm()
+}
