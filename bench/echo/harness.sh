@@ -4,7 +4,9 @@
 # serves; LOADGEN_FLAGS adds flags to every load generator run. Then it
 # calls scenario LABEL FLAGS... and, at the end, report.
 #
-# Environment: PYTHON, DURATION, WARMUP, REPEAT, ONLY, NICE (see run.sh).
+# Environment: PYTHON, DURATION, WARMUP, REPEAT, ONLY, NICE (see run.sh);
+# LOADGEN_PKG, the load generator's package (bench/echo/loadgen by
+# default; its RESULT lines must be in that one's format).
 bin=$(mktemp -d)
 srv_pid=
 cleanup() {
@@ -27,7 +29,8 @@ if ! "$PY" -c 'import uvloop' 2>/dev/null; then
 fi
 results="$bin/results.txt"
 : > "$results"
-go build -o "$bin/loadgen" "$(dirname "${BASH_SOURCE[0]}")/loadgen"
+go build -o "$bin/loadgen" "${LOADGEN_PKG:-$(dirname "${BASH_SOURCE[0]}")/loadgen}"
+go build -o "$bin/report" "$(dirname "${BASH_SOURCE[0]}")/loadgen"
 
 start() {
   local cmd
@@ -70,5 +73,5 @@ scenario() {
 
 report() {
   echo
-  "$bin/loadgen" -report "$results"
+  "$bin/report" -report "$results"
 }

@@ -2,8 +2,10 @@
 // whose DataReceived writes the bytes back, with flow control (reading
 // pauses while the write buffer is above its high-water mark).
 //
-//	aioserver [-addr 127.0.0.1:0] [-loops 1]
+//	aioserver [-addr 127.0.0.1:0] [-loops 1] [-tls]
 //
+// With -tls it serves through aio's TLS (WithTLS, bench/tls), with a
+// self-signed certificate made at start (bench/tls/benchcert).
 // It prints "LISTEN host:port" once it serves, and runs until killed.
 // With -loops N > 1 it serves on N loops (ServeMultiLoop).
 package main
@@ -15,6 +17,7 @@ import (
 	"os/signal"
 
 	"github.com/aio-go/aio"
+	"github.com/aio-go/aio/bench/tls/benchcert"
 )
 
 type echo struct{ tr aio.Transport }
@@ -30,9 +33,19 @@ func newEcho() *echo { return &echo{} }
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "address to serve on")
 	loops := flag.Int("loops", 1, "loops (one per core with SO_REUSEPORT when > 1)")
+	withTLS := flag.Bool("tls", false, "serve TLS (aio.WithTLS)")
 	flag.Parse()
+	var opts []aio.NetOption
+	if *withTLS {
+		cfg, err := benchcert.Server()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		opts = append(opts, aio.WithTLS(cfg))
+	}
 	if *loops > 1 {
-		ms, err := aio.ServeMultiLoop(newEcho, "tcp", *addr, aio.Loops(*loops), aio.LockOSThread(true))
+		ms, err := aio.ServeMultiLoop(newEcho, "tcp", *addr, append(opts, aio.Loops(*loops), aio.LockOSThread(true))...)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
@@ -45,7 +58,7 @@ func main() {
 		return
 	}
 	err := aio.Run(func(t *aio.Task) error {
-		srv, err := aio.CreateServer(t, newEcho, "tcp", *addr)
+		srv, err := aio.CreateServer(t, newEcho, "tcp", *addr, opts...)
 		if err != nil {
 			return err
 		}
