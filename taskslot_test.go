@@ -2,6 +2,7 @@ package aio_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/aio-go/aio"
@@ -61,4 +62,75 @@ func taskFuture(t *aio.Task) *aio.Future[struct{}] {
 	f := aio.NewFuture[struct{}](t.Loop())
 	t.AddDoneCallback(func(*aio.Task) { f.SetResult(struct{}{}) })
 	return f
+}
+
+// Again is true for a task that runs inside its Start and left nothing
+// behind, and false once it suspended, or has a cancel request, a name,
+// a context, an open cancel scope or a done callback, or for another
+// task.
+func TestTaskSlotAgain(t *testing.T) {
+	aiotest.Run(t, func(tk *aio.Task) error {
+		var s aio.TaskSlot
+		l := tk.Loop()
+		check := func(name string, want bool, body func(t *aio.Task)) error {
+			var got bool
+			var done aio.Event // not a done callback: that would make Again false
+			s.Start(l, func(t *aio.Task) error {
+				body(t)
+				got = s.Again(t)
+				done.Set()
+				return nil
+			})
+			if err := done.Wait(tk); err != nil {
+				return err
+			}
+			if got != want {
+				return fmt.Errorf("Again after %s = %v, want %v", name, got, want)
+			}
+			return nil
+		}
+		var other aio.TaskSlot
+		for _, c := range []struct {
+			name string
+			want bool
+			body func(t *aio.Task)
+		}{
+			{"nothing", true, func(*aio.Task) {}},
+			{"two rounds", true, func(t *aio.Task) {
+				if !s.Again(t) {
+					panic("the first Again was false")
+				}
+			}},
+			{"Cancel", false, func(t *aio.Task) { t.Cancel() }},
+			{"Cancel and Uncancel", true, func(t *aio.Task) { t.Cancel(); t.Uncancel() }},
+			{"SetName", false, func(t *aio.Task) { t.SetName("x") }},
+			{"Context", false, func(t *aio.Task) { t.Context() }},
+			{"a done callback", false, func(t *aio.Task) { t.AddDoneCallback(func(*aio.Task) {}) }},
+			{"Sleep(0)", false, func(t *aio.Task) { aio.Sleep(t, 0) }},
+			{"another slot's task", false, func(t *aio.Task) {
+				other.Start(l, func(t2 *aio.Task) error {
+					if s.Again(t2) {
+						panic("Again of another slot's task was true")
+					}
+					return nil
+				})
+				s.Start(l, func(*aio.Task) error { return nil }) // the same slot, nested: t is no longer its live task
+			}},
+		} {
+			if err := check(c.name, c.want, c.body); err != nil {
+				return err
+			}
+		}
+		var scoped bool
+		s.Start(l, func(t *aio.Task) error {
+			return aio.Scope(t, func(t *aio.Task, _ *aio.CancelScope) error {
+				scoped = s.Again(t)
+				return nil
+			})
+		})
+		if scoped {
+			return errors.New("Again inside an open cancel scope was true")
+		}
+		return nil
+	})
 }

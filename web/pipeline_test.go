@@ -786,3 +786,33 @@ func TestPipelineBodyTimeoutBehindSlow(t *testing.T) {
 		return expectClosed(tk, c, "")
 	})
 }
+
+// A handler that leaves its task with something that outlives it (here
+// a cancel request it refused) does not hand it to the next pipelined
+// request: that one runs as a fresh task, whose awaits are not
+// cancelled, even though pipelined requests that find the task clean go
+// on in it (aio.TaskSlot.Again).
+func TestPipelinedNextTaskIsFresh(t *testing.T) {
+	app := web.NewApp()
+	app.Get("/refuse", func(t *aio.Task, r *web.Request) (*web.Response, error) {
+		t.Cancel() // and return without awaiting: the request stays pending
+		return web.Text("refused"), nil
+	})
+	app.Get("/sleep", func(t *aio.Task, r *web.Request) (*web.Response, error) {
+		if err := aio.Sleep(t, 0); err != nil {
+			return nil, err
+		}
+		return web.Text("slept"), nil
+	})
+	app.Get("/fast", text("fast"))
+	s := webtest.NewServer(t, app)
+	c, br := rawConn(t, s)
+	req := func(p string) string { return "GET " + p + " HTTP/1.1\r\nHost: x\r\n\r\n" }
+	io.WriteString(c, req("/fast")+req("/fast")+req("/refuse")+req("/sleep")+req("/refuse")+req("/sleep"))
+	for _, want := range []string{"fast", "fast", "refused", "slept", "refused", "slept"} {
+		resp, body := readResp(t, br, "GET")
+		if resp.StatusCode != 200 || body != want {
+			t.Fatalf("got %d %q, want 200 %q", resp.StatusCode, body, want)
+		}
+	}
+}
