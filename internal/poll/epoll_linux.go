@@ -169,7 +169,8 @@ func (p *Poller) Unregister(fd int) error {
 // Wait fills events and returns how many it filled, at most len(events); it
 // does not allocate unless events is longer than in any earlier call. An
 // interrupted wait (EINTR) returns (0, nil), and so does a wait ended only by
-// Wake or by the timeout. After Close it returns ErrClosed. Call from the
+// Wake, by the timeout or by a tick of the Poller's own (park_linux.go), so
+// a caller recomputes its timeout after each Wait. After Close it returns ErrClosed. Call from the
 // owning goroutine.
 func (p *Poller) Wait(events []Ready, timeout time.Duration) (int, error) {
 	if p.closed.Load() {

@@ -32,13 +32,13 @@ import (
 //     a tick period and a millisecond; a longer one waits endlessly too.
 //   - A periodic timerfd (tick_linux.go), armed once per busy spell,
 //     ticks every holdMax at first, and less often (up to 8 ms) the
-//     longer the loop stays busy. A tick that finds that no Wait had anything to
-//     do since the tick before (no events, no wake-up, no timer of the
-//     loop's due, no callbacks ready) makes the next Wait park: its
-//     goroutine waits in the runtime's netpoller on a dup of the epoll fd
-//     (an epoll fd is readable when one of its fds is ready), with the
-//     ticks stopped, so that the rest of the program has the P and the
-//     thread sleeps in the scheduler's own poll. That costs about seven
+//     longer the loop stays busy. A tick that finds that no Wait had
+//     anything to do since the tick before (no events, no wake-up, no
+//     timer of the loop's due, no callbacks ready) makes the next Wait
+//     park: its goroutine waits in the runtime's netpoller on a dup of
+//     the epoll fd (an epoll fd is readable when one of its fds is
+//     ready), with the ticks stopped, so that the rest of the program has
+//     the P and the thread sleeps in the scheduler's own poll. That costs about seven
 //     syscalls a wake-up, once per quiet spell.
 //   - Before it blocks, Wait yields (runtime.Gosched), so that the
 //     goroutines the loop made runnable (executor jobs, goroutines it sent
@@ -58,9 +58,9 @@ import (
 // runnable while a Wait holds the P, and that the loop did not ready, runs
 // when the loop goes quiet (one to two tick periods later: 1 to 2 ms
 // after a short burst, up to 16 ms after a long busy spell) or at the
-// loop's next yield; a busy loop that never goes quiet leaves goroutines that
-// wait for the runtime's netpoller (package net) to sysmon, which polls
-// every 10 ms, as when the loop computes for that long.
+// loop's next yield; a busy loop that never goes quiet leaves goroutines
+// that wait for the runtime's netpoller (package net) to sysmon, which
+// polls every 10 ms, as when the loop computes for that long.
 
 // holdMax is the ticker's period and the longest hold of a brief Wait.
 // It is long enough to cover the gaps between wake-ups of a loaded loop
