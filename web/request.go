@@ -54,21 +54,26 @@ type Request struct {
 }
 
 // begin readies r for the request whose head the parser just returned.
+// Each field is set or reset in place (keeping the buffers of ps, header
+// and values): building a whole Request and copying it over r cost a
+// pipelining server 3% of its CPU. A field added to Request must be
+// reset here.
 func (r *Request) begin(c *conn, head *http1.Request, start time.Time) {
-	body, ps := r.body, r.ps // keep their buffers
-	ps.Reset()
-	h := r.header
-	h.Reset()
-	var vals map[any]any
+	r.c, r.head, r.task, r.app = c, head, nil, c.ls.cfg.app
+	r.ps.Reset()
+	r.miss = missed{}
+	r.header.Reset()
+	r.hasHeader = false
+	r.query = nil
+	r.path, r.hasPath = "", false
 	if r.values != nil {
 		clear(r.values)
-		vals = r.values
 	}
-	*r = Request{c: c, head: head, app: c.ls.cfg.app, header: h, values: vals, start: start, body: body, ps: ps}
+	r.start = start
+	r.body = bodyReader{r: r}
 	r.method = internMethod(head.Method)
 	r.target = view(head.Target)
 	r.rawPath, r.rawQuery = splitTarget(r.target)
-	r.body.r = r
 }
 
 // view is b as a string without a copy. Only for bytes that do not change
