@@ -162,7 +162,7 @@ func (p *Poller) Unregister(fd int) error {
 //
 // How it sleeps is its own affair (park_linux.go): a wake-up costs one
 // epoll_pwait while the loop is busy, and a Poller whose loop has had
-// nothing to do for one to two milliseconds parks its goroutine in the Go
+// nothing to do for half a millisecond to one parks its goroutine in the Go
 // runtime's netpoller, so that a quiet loop holds no P. Before it blocks it yields the P once
 // (runtime.Gosched) when GOMAXPROCS is 1 or YieldNext asked for it.
 //
@@ -184,7 +184,7 @@ func (p *Poller) Wait(events []Ready, timeout time.Duration) (int, error) {
 	var n int
 	var err error
 	if timeout == 0 {
-		p.ticks.active = true // the loop has callbacks to run
+		p.ticks.active++ // the loop has callbacks to run
 		n, err = p.epollWait(buf, 0, true)
 	} else {
 		n, err = p.sleep(buf, timeout)
@@ -209,7 +209,7 @@ func (p *Poller) collect(events []Ready, buf []unix.EpollEvent) int {
 		switch fd {
 		case p.wakefd:
 			p.drainWake()
-			p.ticks.active = true
+			p.ticks.active++
 			continue
 		case p.ticks.fd:
 			ticked = true
@@ -222,7 +222,7 @@ func (p *Poller) collect(events []Ready, buf []unix.EpollEvent) int {
 		k++
 	}
 	if k > 0 {
-		p.ticks.active = true
+		p.ticks.active++
 	}
 	if ticked && p.ticks.tick() {
 		p.parkNext = true

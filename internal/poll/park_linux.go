@@ -31,7 +31,7 @@ import (
 //     the same 20%). The loop's own timeouts are passed as they are up to
 //     a tick period and a millisecond; a longer one waits endlessly too.
 //   - A periodic timerfd (tick_linux.go), armed once per busy spell,
-//     ticks every holdMax at first, and less often (up to 8 ms) the
+//     ticks every half millisecond at first, and less often (up to 8 ms) the
 //     longer the loop stays busy. A tick that finds that no Wait had
 //     anything to do since the tick before (no events, no wake-up, no
 //     timer of the loop's due, no callbacks ready) makes the next Wait
@@ -56,13 +56,14 @@ import (
 // What it costs the rest of the program, where the loop holds the only P
 // (GOMAXPROCS=1, or every P held by a loop): a goroutine that becomes
 // runnable while a Wait holds the P, and that the loop did not ready, runs
-// when the loop goes quiet (one to two tick periods later: 1 to 2 ms
+// when the loop goes quiet (one to two tick periods later: 0.5 to 1 ms
 // after a short burst, up to 16 ms after a long busy spell) or at the
 // loop's next yield; a busy loop that never goes quiet leaves goroutines
 // that wait for the runtime's netpoller (package net) to sysmon, which
 // polls every 10 ms, as when the loop computes for that long.
 
-// holdMax is the ticker's period and the longest hold of a brief Wait.
+// holdMax is the longest hold of a brief Wait, and the unit of the
+// ticks' periods (tick_linux.go).
 // It is long enough to cover the gaps between wake-ups of a loaded loop
 // (the pipelined echo benchmark paced at 100k messages a second wakes it
 // about every 60 µs) and short against the runtime's own 10 ms time
@@ -157,7 +158,7 @@ func (p *Poller) sleep(buf []unix.EpollEvent, timeout time.Duration) (int, error
 	}
 	n, err := p.epollWait(buf, wait, true)
 	if n == 0 && err == nil && wait > 0 {
-		p.ticks.active = true // a timer of the loop's is due
+		p.ticks.active++ // a timer of the loop's is due
 	}
 	return n, err
 }

@@ -23,14 +23,18 @@ import (
 // timer interrupt that lands on a loop running flat out costs it tens of
 // µs, and 1,000 ticks a second took 6% of a saturated web server's rate.
 // So the period starts at tickInterval and doubles, up to tickMax, each
-// time the loop has been busy for tickStreak ticks in a row: a loop that
-// answers a request and goes quiet parks within one to two
-// milliseconds, and one that has been busy for a while pays for a tick
-// only every tickMax (and parks within two of them of going quiet).
+// time the loop has been busy (at least tickBusy Waits with something to
+// do per tick) for tickStreak ticks in a row, and a tick that finds less
+// than that starts over at tickInterval: a loop that answers a request
+// and goes quiet parks within half a millisecond to one, even when the
+// next request comes at once (a client on the same P, which cannot send
+// it before the loop parks), and one that has been busy for a while pays
+// for a tick only every tickMax (and parks within two of them of going
+// quiet).
 type ticker struct {
 	fd     int  // the timerfd, or -1 where there is none
 	armed  bool // ticking: the Poller holds
-	active bool // a Wait had something to do since the last tick
+	active int  // Waits that had something to do since the last tick
 	streak int  // ticks in a row that found the loop busy, at this period
 	period time.Duration
 	drain  [8]byte
@@ -39,11 +43,13 @@ type ticker struct {
 const (
 	// tickInterval is the first period after a park: a loop that has
 	// had nothing to do for one to two of them parks.
-	tickInterval = holdMax
+	tickInterval = holdMax / 2
 	// tickMax is the longest period, after a long busy spell.
-	tickMax = 8 * tickInterval
+	tickMax = 8 * holdMax
 	// tickStreak is how many busy ticks in a row double the period.
 	tickStreak = 4
+	// tickBusy is how many Waits with something to do make a tick busy.
+	tickBusy = 4
 )
 
 // open makes the timerfd and adds it to epfd; without one (a kernel or a
@@ -70,7 +76,7 @@ func (k *ticker) arm() error {
 	if err := k.every(tickInterval); err != nil {
 		return err
 	}
-	k.armed, k.active = true, true
+	k.armed, k.active = true, 1
 	return nil
 }
 
@@ -100,16 +106,21 @@ func (k *ticker) set(spec unix.ItimerSpec) error {
 
 // tick consumes the ticks that fired and reports whether the Poller has
 // been quiet since the tick before: no Wait had anything to do. A long
-// enough run of busy ticks lengthens the period.
+// enough run of busy ticks lengthens the period; a tick that is not busy
+// brings it back to tickInterval.
 func (k *ticker) tick() (quiet bool) {
 	unix.RawSyscall(unix.SYS_READ, uintptr(k.fd), uintptr(unsafe.Pointer(&k.drain[0])), uintptr(len(k.drain)))
-	quiet, k.active = !k.active, false
-	if !quiet {
-		if k.streak++; k.streak >= tickStreak && k.period < tickMax {
-			k.every(2 * k.period) // on failure the ticks go on at the old period
+	active := k.active
+	k.active = 0
+	if active < tickBusy {
+		if k.period != tickInterval {
+			k.every(tickInterval) // on failure the ticks go on at the old period
 		}
+		k.streak = 0
+	} else if k.streak++; k.streak >= tickStreak && k.period < tickMax {
+		k.every(2 * k.period)
 	}
-	return quiet
+	return active == 0
 }
 
 // close releases the timerfd.
