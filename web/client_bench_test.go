@@ -154,35 +154,44 @@ func clAllocsPerGet(tk *aio.Task, host, cookie string) (float64, error) {
 // pooled connection against the minimal server.
 func BenchmarkClientGet(b *testing.B) {
 	url := clMinimalServer(b)
+	clBenchLoop(b, func(tk *aio.Task) error { return clBenchGets(b, tk, url) })
+}
+
+// clBenchLoop runs body as a task on a new loop, failing b if it fails.
+func clBenchLoop(b *testing.B, body func(tk *aio.Task) error) {
 	b.ReportAllocs()
 	l, err := aio.NewLoop(aio.NoSignalHandlers())
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer l.Close()
-	f := aio.CreateTask(l, func(tk *aio.Task) (struct{}, error) {
-		c := web.NewClient()
-		defer c.Close()
-		req, err := web.NewClientRequest("GET", url)
-		if err != nil {
-			return struct{}{}, err
-		}
-		resp := new(web.ClientResponse)
-		buf := make([]byte, 64)
-		if _, err := clGetInto(tk, c, req, resp, buf); err != nil {
-			return struct{}{}, err
-		}
-		b.ResetTimer()
-		for b.Loop() {
-			if _, err := clGetInto(tk, c, req, resp, buf); err != nil {
-				return struct{}{}, err
-			}
-		}
-		return struct{}{}, nil
-	})
+	f := aio.CreateTask(l, func(tk *aio.Task) (struct{}, error) { return struct{}{}, body(tk) })
 	if _, err := aio.RunUntilComplete(l, f); err != nil {
 		b.Fatal(err)
 	}
+}
+
+// clBenchGets measures GETs of url in a row from a new client, the body
+// read into the caller's buffer, after one to open the connection.
+func clBenchGets(b *testing.B, tk *aio.Task, url string) error {
+	c := web.NewClient()
+	defer c.Close()
+	req, err := web.NewClientRequest("GET", url)
+	if err != nil {
+		return err
+	}
+	resp := new(web.ClientResponse)
+	buf := make([]byte, 64)
+	if _, err := clGetInto(tk, c, req, resp, buf); err != nil {
+		return err
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := clGetInto(tk, c, req, resp, buf); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // BenchmarkNetHTTPClientGet: net/http's client doing the same, for
@@ -214,39 +223,13 @@ func BenchmarkNetHTTPClientGet(b *testing.B) {
 // client's loop, so that no goroutine wakes another: what a request
 // costs the loop itself, both ends of the socket included.
 func BenchmarkClientGetSameLoop(b *testing.B) {
-	b.ReportAllocs()
-	l, err := aio.NewLoop(aio.NoSignalHandlers())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer l.Close()
-	f := aio.CreateTask(l, func(tk *aio.Task) (struct{}, error) {
+	clBenchLoop(b, func(tk *aio.Task) error {
 		srv, err := aio.CreateServer(tk, func() *clMinimalProtocol { return &clMinimalProtocol{} }, "tcp", "127.0.0.1:0")
 		if err != nil {
-			return struct{}{}, err
+			return err
 		}
 		defer srv.Close()
 		defer srv.AbortClients()
-		c := web.NewClient()
-		defer c.Close()
-		req, err := web.NewClientRequest("GET", "http://"+srv.Addr().String()+"/")
-		if err != nil {
-			return struct{}{}, err
-		}
-		resp := new(web.ClientResponse)
-		buf := make([]byte, 64)
-		if _, err := clGetInto(tk, c, req, resp, buf); err != nil {
-			return struct{}{}, err
-		}
-		b.ResetTimer()
-		for b.Loop() {
-			if _, err := clGetInto(tk, c, req, resp, buf); err != nil {
-				return struct{}{}, err
-			}
-		}
-		return struct{}{}, nil
+		return clBenchGets(b, tk, "http://"+srv.Addr().String()+"/")
 	})
-	if _, err := aio.RunUntilComplete(l, f); err != nil {
-		b.Fatal(err)
-	}
 }
