@@ -4,6 +4,7 @@ package poll
 
 import (
 	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -274,6 +275,14 @@ func TestGCDuringRawHold(t *testing.T) {
 func TestOnePForeignGoroutineRuns(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	p, _, _ := pollerWithPipe(t)
-	time.AfterFunc(time.Millisecond, func() { p.Wake() })
+	var ran atomic.Bool
+	time.AfterFunc(time.Millisecond, func() { ran.Store(true); p.Wake() })
+	// The watchdog needs the P too; if the Wait never lets go, the
+	// runtime's preemption signal (EINTR, then a yield) still lets it run.
+	watchdog := time.AfterFunc(10*time.Second, func() { p.Wake() })
+	defer watchdog.Stop()
 	waitUntil(t, p, -1, func() bool { return p.signals.Load() != 0 && !p.pending.Load() })
+	if !ran.Load() {
+		t.Fatal("the timer's goroutine did not run while the Wait held the only P")
+	}
 }
