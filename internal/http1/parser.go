@@ -2,7 +2,6 @@ package http1
 
 import (
 	"bytes"
-	"encoding/binary"
 )
 
 // Mode says which side of the conversation a [Parser] reads.
@@ -731,10 +730,12 @@ func (p *Parser) fieldLine(line []byte, dst *Headers) error {
 // checks eight bytes at a time while they are all plain (no control
 // character, no DEL), and lets the table decide from the first word that
 // is not, so an HTAB costs only that word's bytes.
-func validValue(b []byte) bool {
+func validValue[S ~string | ~[]byte](b S) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for len(b) >= 8 {
-		x := binary.LittleEndian.Uint64(b)
+		_ = b[7]
+		x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 		below := (x - 0x20*ones) & ^x & highs // some byte < 0x20
 		y := x ^ 0x7f*ones
 		del := (y - ones) & ^y & highs // some byte == 0x7f

@@ -68,9 +68,12 @@ func (w *Writer) StatusLine(code int, reason string) error {
 		return w.fail(errStatusCode)
 	}
 	if reason == "" {
-		reason = StatusText(code)
+		if line := statusLines[code-100]; line != "" {
+			w.buf = append(w.buf, line...)
+			return nil
+		}
 	}
-	if !all(reason, &isValue) {
+	if !validValue(reason) {
 		return w.fail(errReason)
 	}
 	w.buf = append(w.buf, "HTTP/1.1 "...)
@@ -80,6 +83,17 @@ func (w *Writer) StatusLine(code int, reason string) error {
 	w.buf = append(w.buf, "\r\n"...)
 	return nil
 }
+
+// statusLines holds "HTTP/1.1 code text\r\n" for every code 100-999
+// with a registered text: the common status line is one copy.
+var statusLines = func() (lines [900]string) {
+	for i := range lines {
+		if text := StatusText(100 + i); text != "" {
+			lines[i] = "HTTP/1.1 " + strconv.Itoa(100+i) + " " + text + "\r\n"
+		}
+	}
+	return lines
+}()
 
 // RequestLine writes "method target HTTP/1.1" (for a client).
 func (w *Writer) RequestLine(method, target string) error {
@@ -226,7 +240,7 @@ func appendField[N, V ~string | ~[]byte](dst []byte, name N, value V) ([]byte, e
 	if !isTokenString(name) {
 		return dst, errHeaderName
 	}
-	if !all(value, &isValue) {
+	if !validValue(value) {
 		return dst, errHeaderValue
 	}
 	dst = append(dst, name...)

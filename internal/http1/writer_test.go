@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -44,6 +45,28 @@ func TestWriterNoDate(t *testing.T) {
 	w.EndHead()
 	if got := string(w.AppendTo(nil)); got != "HTTP/1.1 204 No Content\r\n\r\n" {
 		t.Fatalf("%q", got)
+	}
+}
+
+// Every status line, whether from the table of registered codes or
+// built, is "HTTP/1.1 code reason", the reason defaulting to StatusText.
+func TestWriterStatusLines(t *testing.T) {
+	var w Writer
+	for code := 100; code <= 999; code++ {
+		for _, reason := range []string{"", "Custom Reason"} {
+			w.Reset()
+			if err := w.StatusLine(code, reason); err != nil {
+				t.Fatalf("%d %q: %v", code, reason, err)
+			}
+			want := reason
+			if want == "" {
+				want = StatusText(code)
+			}
+			want = "HTTP/1.1 " + strconv.Itoa(code) + " " + want + "\r\n"
+			if got := string(w.AppendTo(nil)); got != want {
+				t.Fatalf("%d %q: %q, want %q", code, reason, got, want)
+			}
+		}
 	}
 }
 

@@ -101,7 +101,13 @@ func (r *Router[H]) lookup(method, path string, escaped bool, params *Params) Re
 		return Result[H]{}
 	}
 	s := search[H]{method: method, params: params, escaped: escaped}
-	if s.walk(&r.root, path[1:]) {
+	var exact *node[H]
+	// An escaped path may spell a static path's segments differently: the
+	// walk decodes it. Most paths of other lengths skip the hash.
+	if !escaped && r.lens>>(len(path)%64)&1 != 0 {
+		exact = r.exact[path]
+	}
+	if s.exact(exact) || s.walk(&r.root, path[1:]) {
 		rt := s.found
 		params.name(rt.vars)
 		return Result[H]{Kind: Found, Handler: rt.handler, Route: rt, HeadFallback: s.head}
@@ -165,6 +171,22 @@ func (s *search[H]) walk(n *node[H], rest string) bool {
 		}
 	}
 	p.buf = p.buf[:mark] // what this level decoded is no longer referenced
+	return false
+}
+
+// exact tries n, the node of an all-static pattern equal to the path,
+// before the walk: the walk would reach n first, as statics come first
+// at every level, so a route of n that takes the method is the walk's
+// answer too. A method n does not take is left to the walk, which
+// gathers the Allow list.
+func (s *search[H]) exact(n *node[H]) bool {
+	if n == nil {
+		return false
+	}
+	if s.descend(n, "", false) {
+		return true
+	}
+	s.allow, s.merged = nil, nil
 	return false
 }
 

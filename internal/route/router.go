@@ -21,6 +21,8 @@ type Router[H any] struct {
 
 	root    node[H]
 	entries []entry[H]           // every route in root, own and mounted
+	exact   map[string]*node[H]  // the nodes of all-static patterns, by path
+	lens    uint64               // bit len%64 set for each key of exact
 	names   map[string]*Route[H] // this router's named routes
 
 	parent     *Router[H] // the router this one is mounted in
@@ -157,10 +159,34 @@ func (r *Router[H]) register(batch []entry[H]) error {
 		for _, e := range batch {
 			segs := slices.Concat(l.pre, e.segs)
 			l.r.root.insert(segs, e.route)
+			l.r.index(segs)
 			l.r.entries = append(l.r.entries, entry[H]{segs, e.route})
 		}
 	}
 	return nil
+}
+
+// index lists the node of an all-static pattern under the path it
+// matches, for [Router.Lookup]'s one-probe path. A segment holding '/'
+// (from an escape in the pattern) is left to the walk: no unescaped
+// path reaches it.
+func (r *Router[H]) index(segs []segment) {
+	if len(segs) == 0 {
+		return
+	}
+	var b strings.Builder
+	for _, s := range segs {
+		if s.kind != segStatic || strings.Contains(s.text, "/") {
+			return
+		}
+		b.WriteString("/")
+		b.WriteString(s.text)
+	}
+	if r.exact == nil {
+		r.exact = make(map[string]*node[H])
+	}
+	r.exact[b.String()] = r.root.find(segs, false)
+	r.lens |= 1 << (b.Len() % 64)
 }
 
 // find returns the node reached by segs, creating missing nodes when
