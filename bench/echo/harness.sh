@@ -27,6 +27,19 @@ if ! "$PY" -c 'import uvloop' 2>/dev/null; then
   echo "run.sh: no uvloop for $PY: the Python server runs on plain asyncio" >&2
   pyname=asyncio
 fi
+# The C floor (bench/echo/cserver.c), built with the system's cc by
+# build_cfloor when SERVERS names c; cname is "c", or empty without cc.
+CC=${CC:-cc}
+cname=c
+if ! command -v "$CC" >/dev/null; then
+  echo "run.sh: no C compiler ($CC): the C floor server is left out" >&2
+  cname=
+fi
+build_cfloor() {
+  case " $SERVERS " in
+    *" c "*) "$CC" -O2 -o "$bin/cserver" "$(dirname "${BASH_SOURCE[0]}")/cserver.c" ;;
+  esac
+}
 results="$bin/results.txt"
 : > "$results"
 go build -o "$bin/loadgen" "${LOADGEN_PKG:-$(dirname "${BASH_SOURCE[0]}")/loadgen}"

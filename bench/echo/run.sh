@@ -34,19 +34,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
 . "$here/harness.sh"
-CC=${CC:-cc}
-cname=c
-if ! command -v "$CC" >/dev/null; then
-  echo "run.sh: no C compiler ($CC): the C floor server is left out" >&2
-  cname=
-fi
 SERVERS=${SERVERS:-"aio net $pyname $cname"}
 
 go build -o "$bin/aioserver" ./aioserver
 go build -o "$bin/netserver" ./netserver
-case " $SERVERS " in
-  *" c "*) "$CC" -O2 -o "$bin/cserver" cserver.c ;;
-esac
+build_cfloor
 
 server_cmd() {
   case $1 in

@@ -2,7 +2,10 @@
 # Stream echo benchmarks: aio streams (StartServer, ReadLine + Write +
 # Drain) against Go net+bufio (goroutine per connection) and asyncio
 # streams on uvloop, all driven by bench/echo's load generator with
-# -lines (each 64-byte message is a line ending in "\n").
+# -lines (each 64-byte message is a line ending in "\n"). The floor is
+# bench/echo's C server (c), which echoes the bytes without looking for
+# the lines: the same syscalls per message as a line server that answers
+# all the lines of a read in one write, and nothing else.
 #
 # The server runs alone on core 0 (taskset -c 0, GOMAXPROCS=1), the load
 # generator on core 1; each scenario starts a fresh server. "server CPU
@@ -23,15 +26,17 @@ here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
 LOADGEN_FLAGS=-lines
 . "$here/../echo/harness.sh"
-SERVERS=${SERVERS:-"aio net $pyname"}
+SERVERS=${SERVERS:-"aio net $pyname $cname"}
 
 go build -o "$bin/aioserver" ./aioserver
 go build -o "$bin/netserver" ./netserver
+build_cfloor
 
 server_cmd() {
   case $1 in
     aio) cmd=("$bin/aioserver") ;;
     net) cmd=("$bin/netserver") ;;
+    c) cmd=("$bin/cserver") ;;
     uvloop|asyncio) cmd=("$PY" "$here/uvloop_server.py") ;;
     *) echo "unknown server $1" >&2; exit 1 ;;
   esac
