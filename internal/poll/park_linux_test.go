@@ -3,10 +3,16 @@
 package poll
 
 import (
+	"fmt"
+	"os"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // Tests of how a Linux Wait sleeps (park_linux.go): held raw, parked in
@@ -90,6 +96,50 @@ func TestRegisterPreparesParking(t *testing.T) {
 	if p.parking.f != nil || f.Fd() != ^uintptr(0) { // os.File.Fd is -1 once closed
 		t.Fatal("Close left the parking fd open")
 	}
+}
+
+// gateEvents returns the events the parking gate watches on p's epoll
+// fd, read from the kernel (/proc/self/fdinfo of the gate).
+func gateEvents(p *Poller) (uint32, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/self/fdinfo/%d", p.parking.gfd))
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.Lines(string(b)) {
+		f := strings.Fields(line)
+		if len(f) >= 4 && f[0] == "tfd:" && f[1] == strconv.Itoa(p.epfd) && f[2] == "events:" {
+			ev, err := strconv.ParseUint(f[3], 16, 32)
+			return uint32(ev), err
+		}
+	}
+	return 0, fmt.Errorf("the gate does not hold the epoll fd %d:\n%s", p.epfd, b)
+}
+
+// TestGateOpensOnlyWhileParked: the netpoller hears of the Poller's
+// events only while a Wait is parked, so that a busy loop's events do
+// not wake a thread sleeping in the runtime's poll.
+func TestGateOpensOnlyWhileParked(t *testing.T) {
+	t.Parallel()
+	p, r, w := pollerWithPipe(t)
+	gate := func(when string, open bool) {
+		ev, err := gateEvents(p)
+		if err == nil && (ev&unix.EPOLLIN != 0) != open {
+			err = fmt.Errorf("gate events %#x %s", ev, when)
+		}
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	gate("before any Wait", false)
+	afterPark(p, func() {
+		gate("while parked", true)
+		write(t, w, "x")
+	})
+	waitUntil(t, p, r, func() bool { return false })
+	if p.parking.parks.Load() == 0 {
+		t.Fatal("the Wait never parked: the test did not test the parked wait")
+	}
+	gate("after the parked Wait", false)
 }
 
 // TestParkedWaitSeesReadiness: a Wait that has held its P for holdMax
