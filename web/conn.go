@@ -548,8 +548,15 @@ func bodyless(status int) bool { return status < 200 || status == 204 || status 
 
 // reservedField reports whether a field is the server's to write.
 func reservedField(name string) bool {
-	return equalFold(name, "Content-Length") || equalFold(name, "Transfer-Encoding") ||
-		equalFold(name, "Connection")
+	switch len(name) {
+	case len("Connection"):
+		return equalFold(name, "Connection")
+	case len("Content-Length"):
+		return equalFold(name, "Content-Length")
+	case len("Transfer-Encoding"):
+		return equalFold(name, "Transfer-Encoding")
+	}
+	return false
 }
 
 // readBody reads the next body bytes of r into p (Request.Read). A body

@@ -1,6 +1,9 @@
 package http1
 
-import "strconv"
+import (
+	"strconv"
+	"unsafe"
+)
 
 // copyMax is the largest body piece a [Writer] copies into its buffer
 // rather than referencing: below it a memmove costs less than one more
@@ -27,10 +30,23 @@ type Writer struct {
 	mark    int      // start of the buf bytes not yet in bufs
 	err     error
 	chunked bool
-	length  int64 // the Content-Length written
-	hasLen  bool  // ... if one was
-	omit    bool  // the message has no body whatever its fields say
-	written int64 // body bytes so far
+	length  int64    // the Content-Length written
+	hasLen  bool     // ... if one was
+	omit    bool     // the message has no body whatever its fields say
+	written int64    // body bytes so far
+	checked [4]field // fields of strings found valid, kept across messages
+	next    int      // the checked entry to replace next
+}
+
+// A field is a name and value [Writer.Header] found valid. Go strings
+// are immutable, so the same string (same bytes at the same address) is
+// still valid: a server that writes a constant Content-Type in every
+// response checks it once.
+type field struct{ name, value string }
+
+// same reports whether a and b are one string, not merely equal ones.
+func same(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
 }
 
 // refused is an error of the Writer's caller: the message it asked for
@@ -109,7 +125,18 @@ func (w *Writer) RequestLine(method, target string) error {
 
 // Header writes the field line "name: value".
 func (w *Writer) Header(name, value string) error {
-	return w.field(appendField(w.buf, name, value))
+	for _, f := range &w.checked {
+		if same(f.name, name) && same(f.value, value) && name != "" {
+			w.buf = appendFieldUnchecked(w.buf, name, value)
+			return nil
+		}
+	}
+	if err := w.field(appendField(w.buf, name, value)); err != nil {
+		return err
+	}
+	w.checked[w.next] = field{name, value}
+	w.next = (w.next + 1) % len(w.checked)
+	return nil
 }
 
 // HeaderBytes is [Writer.Header] with the value as bytes.
@@ -243,8 +270,13 @@ func appendField[N, V ~string | ~[]byte](dst []byte, name N, value V) ([]byte, e
 	if !validValue(value) {
 		return dst, errHeaderValue
 	}
+	return appendFieldUnchecked(dst, name, value), nil
+}
+
+// appendFieldUnchecked appends "name: value\r\n".
+func appendFieldUnchecked[N, V ~string | ~[]byte](dst []byte, name N, value V) []byte {
 	dst = append(dst, name...)
 	dst = append(dst, ": "...)
 	dst = append(dst, value...)
-	return append(dst, "\r\n"...), nil
+	return append(dst, "\r\n"...)
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -150,6 +151,45 @@ func TestWriterRequest(t *testing.T) {
 	}
 	if b, _ := io.ReadAll(req.Body); req.Method != "POST" || req.RequestURI != "/submit?a=1" || req.Host != "example.com" || string(b) != "abc" {
 		t.Fatalf("%+v %q", req, b)
+	}
+}
+
+// A field written before is not checked again (Writer.checked), yet a
+// different string, even an equal one in other bytes, still is, and a
+// bad one is refused after good ones filled the memo.
+func TestWriterCheckedFields(t *testing.T) {
+	var w Writer
+	head := func(name, value string) (string, error) {
+		w.Reset()
+		w.StatusLine(200, "")
+		err := w.Header(name, value)
+		w.EndHead()
+		return string(w.AppendTo(nil)), err
+	}
+	if _, err := head("", ""); !errors.Is(err, ErrInvalidHeader) { // the empty memo holds "" too
+		t.Errorf("Header(\"\", \"\") on a fresh Writer = %v, want ErrInvalidHeader", err)
+	}
+	const ct = "text/plain; charset=utf-8"
+	for i := range 6 { // more rounds than memo entries
+		got, err := head("Content-Type", ct)
+		if err != nil || got != "HTTP/1.1 200 OK\r\nContent-Type: "+ct+"\r\n\r\n" {
+			t.Fatalf("round %d: %q, %v", i, got, err)
+		}
+		if _, err := head(fmt.Sprint("X-", i), "v"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bad := []byte(ct)
+	bad[4] = '\n' // same length as ct, other bytes
+	for _, tc := range []struct{ name, value string }{
+		{"Content-Type", string(bad)},
+		{"Content-Type", "a\r\nSet-Cookie: x"},
+		{"Content Type", ct},
+		{"", ""},
+	} {
+		if _, err := head(tc.name, tc.value); !errors.Is(err, ErrInvalidHeader) {
+			t.Errorf("Header(%q, %q) = %v, want ErrInvalidHeader", tc.name, tc.value, err)
+		}
 	}
 }
 
