@@ -1,8 +1,6 @@
 package http1
 
-import (
-	"bytes"
-)
+import "bytes"
 
 // Mode says which side of the conversation a [Parser] reads.
 type Mode uint8

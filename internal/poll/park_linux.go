@@ -95,7 +95,7 @@ var testHookBeforePark func(*Poller)
 
 // parker is the Poller's way of sleeping in the runtime's netpoller: the
 // gate, an epoll fd registered with the netpoller, which holds the
-// Poller's epoll fd with no events but while it parks.
+// Poller's epoll fd with no events except while it parks.
 type parker struct {
 	f        *os.File // the gate; nil until the first Register
 	rc       syscall.RawConn
@@ -220,7 +220,6 @@ func (p *Poller) park(buf []unix.EpollEvent, timeout time.Duration) (int, error)
 		k.f.SetReadDeadline(time.Time{})
 		k.deadline = false
 	}
-	k.parks.Add(1)
 	if testHookBeforePark != nil {
 		testHookBeforePark(p)
 	}
@@ -228,6 +227,7 @@ func (p *Poller) park(buf []unix.EpollEvent, timeout time.Duration) (int, error)
 		k.failed = true
 		return p.epollWait(buf, timeout, false)
 	}
+	k.parks.Add(1) // after the gate opened: a test that sees it may look
 	n := 0
 	var werr error
 	// Read's first call, before it waits, must poll although Wait just
