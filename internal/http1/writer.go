@@ -123,10 +123,13 @@ func (w *Writer) RequestLine(method, target string) error {
 	return nil
 }
 
-// Header writes the field line "name: value".
+// Header writes the field line "name: value". The very strings of a
+// field written before (the same memory, not merely equal contents) are
+// not checked again: the Writer remembers the last four fields it found
+// valid, across messages.
 func (w *Writer) Header(name, value string) error {
 	for _, f := range &w.checked {
-		if same(f.name, name) && same(f.value, value) && name != "" {
+		if name != "" && same(f.name, name) && same(f.value, value) {
 			w.buf = appendFieldUnchecked(w.buf, name, value)
 			return nil
 		}
