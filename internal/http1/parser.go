@@ -257,17 +257,26 @@ func (p *Parser) Feed(in []byte) (n int, ev Event, body []byte, err error) {
 			}
 			p.begin()
 			p.state = stStartLine
+			fallthrough
 		case stStartLine, stFields, stTrailers:
-			line, k, ok, err := p.headLine(in[n:])
-			n += k
-			if err == nil && ok {
-				ev, err = p.headLineDone(line)
-			}
-			if err != nil {
-				return n, EventNone, nil, p.fail(err)
-			}
-			if !ok || ev != EventNone {
-				return n, ev, nil, nil
+			// The lines of a head go round this loop, not back through the
+			// switch, whose jump is indirect and mispredicted as the state
+			// moves on.
+			for {
+				line, k, ok, err := p.headLine(in[n:])
+				n += k
+				if err == nil && ok {
+					ev, err = p.headLineDone(line)
+				}
+				if err != nil {
+					return n, EventNone, nil, p.fail(err)
+				}
+				if !ok || ev != EventNone {
+					return n, ev, nil, nil
+				}
+				if p.state != stFields && p.state != stTrailers {
+					break
+				}
 			}
 		case stLength, stChunkData, stUntilClose:
 			if n == len(in) {
