@@ -167,11 +167,12 @@ func (r *Router[H]) register(batch []entry[H]) error {
 }
 
 // index lists the node of an all-static pattern under the path it
-// matches, for [Router.Lookup]'s one-probe path. A segment holding '/'
-// (from an escape in the pattern) is left to the walk: no unescaped
-// path reaches it.
+// matches, for [Router.Lookup]'s one-probe path. A one-segment pattern
+// is left to the walk, which takes one step for it, cheaper than the
+// hash; so is a segment holding '/' (from an escape in the pattern): no
+// unescaped path reaches it.
 func (r *Router[H]) index(segs []segment) {
-	if len(segs) == 0 {
+	if len(segs) < 2 {
 		return
 	}
 	var b strings.Builder
