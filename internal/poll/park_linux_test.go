@@ -196,12 +196,14 @@ func TestParkedWaitTimeout(t *testing.T) {
 		t.Fatalf("parks = %d after a brief Wait longer than holdMax, want 1", got)
 	}
 	// The deadline of that Wait must not cut the next one short: a Wait
-	// that returned at each hold's end would take about ten.
+	// that returned at each hold's end would take about ten. A signal
+	// (the runtime's preemption, more often under -race) ends a Wait with
+	// nothing too, so a few more than one are no failure.
 	go func() {
 		time.Sleep(10 * holdMax)
 		p.Wake()
 	}()
-	if _, waits := waitCount(t, p, -1, func() bool { return p.signals.Load() != 0 && !p.pending.Load() }); waits > 3 {
+	if _, waits := waitCount(t, p, -1, func() bool { return p.signals.Load() != 0 && !p.pending.Load() }); waits > 6 {
 		t.Fatalf("a Wait(-1) after a timed one took %d Waits to see a Wake: the deadline stayed", waits)
 	}
 }
