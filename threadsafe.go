@@ -40,7 +40,6 @@ func RunCoroutineThreadsafe[T any](l *Loop, fn func(t *Task) (T, error)) (*Concu
 			cf.val, cf.err = f.Result()
 			close(cf.done)
 			l.poller.YieldNext() // the goroutine waiting on it should run soon
-
 		})
 	})
 	if err != nil {

@@ -162,16 +162,17 @@ func (p *Poller) Unregister(fd int) error {
 //
 // How it sleeps is its own affair (park_linux.go): a wake-up costs one
 // epoll_pwait while the loop is busy, and a Poller whose loop has had
-// nothing to do for half a millisecond to one parks its goroutine in the Go
-// runtime's netpoller, so that a quiet loop holds no P. Before it blocks it yields the P once
-// (runtime.Gosched) when GOMAXPROCS is 1 or YieldNext asked for it.
+// nothing to do for half a millisecond to one parks its goroutine in the
+// Go runtime's netpoller, so that a quiet loop holds no P. Before it
+// blocks it yields the P once (runtime.Gosched) when GOMAXPROCS is 1 or
+// YieldNext asked for it.
 //
 // Wait fills events and returns how many it filled, at most len(events); it
 // does not allocate unless events is longer than in any earlier call. An
 // interrupted wait (EINTR) returns (0, nil), and so does a wait ended only by
 // Wake, by the timeout or by a tick of the Poller's own (park_linux.go), so
-// a caller recomputes its timeout after each Wait. After Close it returns ErrClosed. Call from the
-// owning goroutine.
+// a caller recomputes its timeout after each Wait. After Close it returns
+// ErrClosed. Call from the owning goroutine.
 func (p *Poller) Wait(events []Ready, timeout time.Duration) (int, error) {
 	if p.closed.Load() {
 		return 0, ErrClosed
