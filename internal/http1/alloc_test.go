@@ -151,7 +151,10 @@ func cpuTime() time.Duration {
 
 func BenchmarkParseGET(b *testing.B)         { benchParse(b, []byte(getRequest)) }
 func BenchmarkParsePipelined16(b *testing.B) { benchParse(b, []byte(strings.Repeat(getRequest, 16))) }
-func BenchmarkParseChunked(b *testing.B)     { benchParse(b, []byte(chunkedRequest)) }
+func BenchmarkParseShort16(b *testing.B) {
+	benchParse(b, []byte(strings.Repeat("GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n", 16)))
+}
+func BenchmarkParseChunked(b *testing.B) { benchParse(b, []byte(chunkedRequest)) }
 
 func BenchmarkWriteResponse(b *testing.B) {
 	var w Writer

@@ -61,7 +61,9 @@ var fuzzConfigs = []Config{
 
 // FuzzParser checks that the parser never panics, never reports bytes
 // outside its input or EventNone with input left (run checks those), and
-// gives the same transcript for the input whole and cut at random.
+// gives the same transcript for the input whole, cut at random and fed a
+// byte at a time. Whole, a request head takes wholeHead's one pass; a
+// byte at a time, never: the two paths are compared on every input.
 func FuzzParser(f *testing.F) {
 	seedAll(f, func(in []byte) {
 		f.Add(in, uint64(1), uint8(0))
@@ -79,6 +81,9 @@ func FuzzParser(f *testing.F) {
 		}
 		if split := run(o, in, cuts); !sameTranscript(split, whole) {
 			t.Fatalf("cut at %v:\n%v\nwhole:\n%v", cuts, split, whole)
+		}
+		if bytewise := run(o, in, everyByte(len(in))); !sameTranscript(bytewise, whole) {
+			t.Fatalf("fed a byte at a time:\n%v\nwhole:\n%v", bytewise, whole)
 		}
 	})
 }
@@ -150,4 +155,13 @@ func FuzzDifferential(f *testing.F) {
 			t.Fatalf("body: net/http %q, ours %q", body, m.body)
 		}
 	})
+}
+
+// everyByte returns the cuts that feed n bytes one at a time.
+func everyByte(n int) []int {
+	cuts := make([]int, 0, max(n-1, 0))
+	for i := 1; i < n; i++ {
+		cuts = append(cuts, i)
+	}
+	return cuts
 }

@@ -141,10 +141,10 @@ const (
 // buffer the parser owns, valid until the first Feed after that
 // message's [EventEnd] (or Reset); body slices point into Feed's input.
 //
-// The head is copied from the input into that buffer (one copy per line,
-// which also makes a head split over reads contiguous), never
-// allocated afresh once the buffer has grown to the connection's
-// largest head.
+// The head is copied from the input into that buffer (in one piece when
+// a request's head is all in one Feed's input, else a line at a time,
+// which also makes a head split over reads contiguous), never allocated
+// afresh once the buffer has grown to the connection's largest head.
 type Parser struct {
 	cfg   Config
 	mode  Mode
@@ -256,6 +256,11 @@ func (p *Parser) Feed(in []byte) (n int, ev Event, body []byte, err error) {
 				p.cfg.fill() // a zero Parser
 			}
 			p.begin()
+			if p.mode == Requests {
+				if k := p.wholeHead(in[n:]); k > 0 {
+					return n + k, EventHead, nil, nil
+				}
+			}
 			p.state = stStartLine
 			fallthrough
 		case stStartLine, stFields, stTrailers:
@@ -631,9 +636,13 @@ func validTarget[S ~string | ~[]byte](t S) bool {
 }
 
 // tokenLen returns the length of the token that b starts with.
-func tokenLen(b []byte) int {
+func tokenLen(b []byte) int { return span(b, &isToken) }
+
+// span returns the length of the run of bytes in class that b starts
+// with.
+func span(b []byte, class *[256]bool) int {
 	i := 0
-	for i < len(b) && isToken[b[i]] {
+	for i < len(b) && class[b[i]] {
 		i++
 	}
 	return i
