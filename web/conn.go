@@ -528,6 +528,11 @@ func (ex *exchange) writeResponse(method string, minor int, resp *Response, keep
 // fields, and Connection where it is not the version's default.
 func (c *conn) writeHead(w *http1.Writer, minor int, resp *Response, keep bool) {
 	w.Reset()
+	m := &c.ls.head
+	if m.matches(resp, minor, keep) {
+		w.UsePrefix(&m.prefix)
+		return
+	}
 	w.StatusLine(resp.StatusCode(), resp.Reason)
 	w.Date(&c.ls.date)
 	for _, f := range resp.Header.fields {
@@ -541,6 +546,7 @@ func (c *conn) writeHead(w *http1.Writer, minor int, resp *Response, keep bool) 
 	case minor == 0:
 		w.Header("Connection", "keep-alive")
 	}
+	m.save(w, resp, minor, keep)
 }
 
 // bodyless reports whether a status has no body (RFC 9110 §6.4.1).

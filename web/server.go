@@ -159,6 +159,7 @@ type loopState struct {
 	loop    *aio.Loop
 	date    http1.Date
 	w       http1.Writer
+	head    headMemo    // the start of the last response head w made
 	conns   []*conn     // every open connection, for the sweep
 	free    []*exchange // idle exchanges for connections with work
 	now     time.Duration
@@ -194,10 +195,18 @@ func (ls *loopState) add(c *conn) {
 	if !ls.ticking {
 		ls.ticking = true
 		ls.now = ls.loop.Time()
-		ls.date.Update(time.Now())
+		ls.updateDate(time.Now())
 		ls.loop.CallLater(ls.every, ls.sweepFn)
 	}
 	c.since = ls.now
+}
+
+// updateDate refreshes the Date cache; a new Date makes the head memo
+// stale.
+func (ls *loopState) updateDate(now time.Time) {
+	if ls.date.Update(now) {
+		ls.head.forget()
+	}
 }
 
 // remove forgets a closed connection.
@@ -219,7 +228,7 @@ func (ls *loopState) remove(c *conn) {
 // connection: no heap operation per request.
 func (ls *loopState) sweep() {
 	ls.now = ls.loop.Time()
-	ls.date.Update(time.Now())
+	ls.updateDate(time.Now())
 	for i := len(ls.conns) - 1; i >= 0; i-- {
 		if i < len(ls.conns) {
 			ls.conns[i].checkDeadline(ls.now)

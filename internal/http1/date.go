@@ -17,14 +17,16 @@ type Date struct {
 	b   [len(TimeFormat)]byte
 }
 
-// Update sets the value to now unless it is already of now's second.
-func (d *Date) Update(now time.Time) {
+// Update sets the value to now unless it is already of now's second, and
+// reports whether the value changed.
+func (d *Date) Update(now time.Time) bool {
 	s := now.Unix()
 	if d.set && s == d.sec {
-		return
+		return false
 	}
 	now.UTC().AppendFormat(d.b[:0], TimeFormat)
 	d.sec, d.set = s, true
+	return true
 }
 
 // Bytes returns the value, such as "Sun, 06 Nov 1994 08:49:37 GMT". The

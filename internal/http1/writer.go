@@ -111,6 +111,33 @@ var statusLines = func() (lines [900]string) {
 	return lines
 }()
 
+// A Prefix is the start of a message's head as a [Writer] built and
+// checked it, kept to begin later messages whose heads start with the
+// same lines in one copy. Which messages those are is the caller's to
+// know (same status, same fields, same Date): a Prefix holds only the
+// bytes, and only a Writer makes them, so they are valid. The zero
+// Prefix is empty.
+type Prefix struct{ b []byte }
+
+// SavePrefix copies the message built since [Writer.Reset] into p and
+// reports whether it did; it does not (p is emptied) after an error, or
+// once body bytes are in the message.
+func (w *Writer) SavePrefix(p *Prefix) bool {
+	if w.err != nil || w.written > 0 || len(w.bufs) > 0 {
+		p.b = p.b[:0]
+		return false
+	}
+	p.b = append(p.b[:0], w.buf...)
+	return true
+}
+
+// UsePrefix writes p's lines, as the Writer calls that made them would.
+// It is for the start of a message, just after [Writer.Reset]; calls for
+// the head's further lines follow.
+func (w *Writer) UsePrefix(p *Prefix) {
+	w.buf = append(w.buf, p.b...)
+}
+
 // RequestLine writes "method target HTTP/1.1" (for a client).
 func (w *Writer) RequestLine(method, target string) error {
 	if !isTokenString(method) || !validTarget(target) {

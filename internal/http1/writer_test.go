@@ -77,11 +77,52 @@ func TestWriterStatusLines(t *testing.T) {
 func TestDateCached(t *testing.T) {
 	var d Date
 	t0 := time.Unix(1e9, 0)
-	d.Update(t0)
+	if !d.Update(t0) {
+		t.Error("the first Update reported no change")
+	}
 	d.b[0] = 'X' // a reformat would overwrite this
-	d.Update(t0.Add(500 * time.Millisecond))
+	if d.Update(t0.Add(500 * time.Millisecond)) {
+		t.Error("an Update within the same second reported a change")
+	}
 	if d.b[0] != 'X' {
 		t.Fatal("reformatted within the same second")
+	}
+	if !d.Update(t0.Add(time.Second)) || d.b[0] == 'X' {
+		t.Error("the next second was not taken")
+	}
+}
+
+// A Prefix saved after the head's first lines starts a later message
+// with the same bytes; none is saved after an error or body bytes.
+func TestWriterPrefix(t *testing.T) {
+	var w Writer
+	var p Prefix
+	w.StatusLine(200, "")
+	w.Header("Content-Type", "text/plain")
+	if !w.SavePrefix(&p) {
+		t.Fatal("SavePrefix refused a valid head's start")
+	}
+	w.ContentLength(2)
+	w.EndHead()
+	w.Body([]byte("ok"))
+	first := string(w.AppendTo(nil))
+
+	w.Reset()
+	w.UsePrefix(&p)
+	w.ContentLength(2)
+	w.EndHead()
+	w.Body([]byte("ok"))
+	if got := string(w.AppendTo(nil)); got != first {
+		t.Errorf("with the prefix:\n%q\nwant\n%q", got, first)
+	}
+	if w.SavePrefix(&p) || len(p.b) != 0 {
+		t.Error("a prefix was saved after body bytes")
+	}
+	w.Reset()
+	w.StatusLine(200, "")
+	w.Header("X", "a\r\nb")
+	if w.SavePrefix(&p) || len(p.b) != 0 {
+		t.Error("a prefix was saved after an error")
 	}
 }
 

@@ -1,0 +1,58 @@
+package web
+
+import (
+	"unsafe"
+
+	"github.com/aio-go/aio/internal/http1"
+)
+
+// headMemo is the start of the last response head a loop wrote (status
+// line, Date, the response's fields, Connection) and what it was made
+// of. Most responses of a server start alike: 200, the same Content-Type
+// constant, keep-alive. One that starts as the last one did, within the
+// same second, gets those lines in one copy instead of being built and
+// checked again; Content-Length and the body follow as usual.
+//
+// Fields compare by identity (the same string memory, as
+// http1.Writer.Header's memo): Go strings are immutable and the memo
+// holds on to its strings, so the same memory still holds the same bytes.
+type headMemo struct {
+	ok     bool
+	status int
+	reason string
+	keep   bool
+	minor  int
+	fields []field
+	prefix http1.Prefix
+}
+
+// matches reports whether resp's head starts as the memo's does.
+func (m *headMemo) matches(resp *Response, minor int, keep bool) bool {
+	if !m.ok || m.status != resp.StatusCode() || m.keep != keep || m.minor != minor ||
+		!sameString(m.reason, resp.Reason) || len(m.fields) != len(resp.Header.fields) {
+		return false
+	}
+	for i, f := range resp.Header.fields {
+		if !sameString(m.fields[i].name, f.name) || !sameString(m.fields[i].value, f.value) {
+			return false
+		}
+	}
+	return true
+}
+
+// save remembers the lines w holds as the start of resp's head.
+func (m *headMemo) save(w *http1.Writer, resp *Response, minor int, keep bool) {
+	m.ok = w.SavePrefix(&m.prefix)
+	m.status, m.reason, m.keep, m.minor = resp.StatusCode(), resp.Reason, keep, minor
+	clear(m.fields) // the strings of an earlier response are not held longer than they must
+	m.fields = append(m.fields[:0], resp.Header.fields...)
+}
+
+// forget drops the memo: the Date changed.
+func (m *headMemo) forget() { m.ok = false }
+
+// sameString reports whether a and b are one string (same length, same
+// memory), not merely equal ones.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
+}
