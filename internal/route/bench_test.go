@@ -38,6 +38,8 @@ func newAPIRouter(tb testing.TB) *Router[int] {
 
 var apiPaths = map[string]string{
 	"Static":  "/api/v1/milestones",
+	"Root":    "/",
+	"Health":  "/health",
 	"Var":     "/api/v1/users/12345/repos/aio/issues/42",
 	"Regexp":  "/api/v1/orders/987654",
 	"Decoded": "/api/v1/users/caf%C3%A9/repos/a%2Fb/issues/1",
@@ -58,6 +60,8 @@ func benchLookup(b *testing.B, path string, want Kind) {
 }
 
 func BenchmarkLookupStatic(b *testing.B)  { benchLookup(b, apiPaths["Static"], Found) }
+func BenchmarkLookupRoot(b *testing.B)    { benchLookup(b, apiPaths["Root"], Found) }
+func BenchmarkLookupHealth(b *testing.B)  { benchLookup(b, apiPaths["Health"], Found) }
 func BenchmarkLookupVar(b *testing.B)     { benchLookup(b, apiPaths["Var"], Found) }
 func BenchmarkLookupRegexp(b *testing.B)  { benchLookup(b, apiPaths["Regexp"], Found) }
 func BenchmarkLookupDecoded(b *testing.B) { benchLookup(b, apiPaths["Decoded"], Found) }

@@ -74,6 +74,9 @@ func (r *Router[H]) Lookup(method, path string, params *Params) (res Result[H]) 
 		params = new(Params)
 	}
 	params.Reset()
+	if rt := r.static(method, path); rt != nil {
+		return Result[H]{Kind: Found, Handler: rt.handler, Route: rt}
+	}
 	escaped := strings.IndexByte(path, '%') >= 0
 	if escaped && !validEscapes(path) {
 		return Result[H]{Kind: BadPath}
@@ -95,6 +98,23 @@ func (r *Router[H]) Lookup(method, path string, params *Params) (res Result[H]) 
 	return res
 }
 
+// static returns the route of an all-static pattern that is the path
+// itself and takes the method, or nil: one probe of the index, and no
+// search. Anything else (no such pattern, HEAD served by GET, a "*"
+// route, 405s) the search decides, statics first at every level, so it
+// would have found the same route. A path holding '%' is never a key
+// (index leaves out the patterns that hold one), so it is left to the
+// search's decoding too.
+func (r *Router[H]) static(method, path string) *Route[H] {
+	if r.lens>>(len(path)%64)&1 == 0 {
+		return nil
+	}
+	if n := r.exact[path]; n != nil {
+		return n.route(method)
+	}
+	return nil
+}
+
 // lookup is Lookup without the checks of the whole path and the
 // trailing-slash retry. It fills *res rather than returning a Result:
 // copying the Result back through the calls was a third of a lookup of
@@ -105,13 +125,7 @@ func (r *Router[H]) lookup(res *Result[H], method, path string, escaped bool, pa
 		return
 	}
 	s := search[H]{method: method, params: params, escaped: escaped}
-	var exact *node[H]
-	// An escaped path may spell a static path's segments differently: the
-	// walk decodes it. Most paths of other lengths skip the hash.
-	if !escaped && r.lens>>(len(path)%64)&1 != 0 {
-		exact = r.exact[path]
-	}
-	if s.exact(exact) || s.walk(&r.root, path[1:]) {
+	if s.walk(&r.root, path[1:]) {
 		rt := s.found
 		params.name(rt.vars)
 		*res = Result[H]{Kind: Found, Handler: rt.handler, Route: rt, HeadFallback: s.head}
@@ -177,22 +191,6 @@ func (s *search[H]) walk(n *node[H], rest string) bool {
 		}
 	}
 	p.buf = p.buf[:mark] // what this level decoded is no longer referenced
-	return false
-}
-
-// exact tries n, the node of an all-static pattern equal to the path,
-// before the walk: the walk would reach n first, as statics come first
-// at every level, so a route of n that takes the method is the walk's
-// answer too. A method n does not take is left to the walk, which
-// gathers the Allow list.
-func (s *search[H]) exact(n *node[H]) bool {
-	if n == nil {
-		return false
-	}
-	if s.descend(n, "", false) {
-		return true
-	}
-	s.allow, s.merged = nil, nil
 	return false
 }
 

@@ -33,6 +33,7 @@ var testRoutes = []struct{ method, pattern, label string }{
 	{"OPTIONS", "/opt", "opt-options"},
 	{"GET", "/opt", "opt-get"},
 	{"GET", "/café", "cafe"},
+	{"GET", "/100%", "percent"},
 	{"POST", "/mixed/static", "mixed-post"},
 	{"GET", "/mixed/{x}", "mixed-var"},
 	{"POST", "/m2/static", "m2-post"},
@@ -196,6 +197,9 @@ func TestLookup(t *testing.T) {
 		{"GET", "/nowhere/%g0", "BadPath"},
 		{"GET", "/users/%%41", "BadPath"},
 		{"GET", "/users/%4g", "BadPath"},
+		// A literal '%' in a pattern is matched by its escape only.
+		{"GET", "/100%25", "percent"},
+		{"GET", "/100%", "BadPath"},
 		// Not a path.
 		{"OPTIONS", "*", "NotFound"},
 		{"GET", "", "NotFound"},

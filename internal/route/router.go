@@ -167,17 +167,14 @@ func (r *Router[H]) register(batch []entry[H]) error {
 }
 
 // index lists the node of an all-static pattern under the path it
-// matches, for [Router.Lookup]'s one-probe path. A one-segment pattern
-// is left to the walk, which takes one step for it, cheaper than the
-// hash; so is a segment holding '/' (from an escape in the pattern): no
-// unescaped path reaches it.
+// matches, for [Router.Lookup]'s one-probe path. A pattern with a
+// segment holding '/' or '%' (from escapes in the pattern) is left out:
+// only a path with escapes reaches it, and such a path is decoded by the
+// search.
 func (r *Router[H]) index(segs []segment) {
-	if len(segs) < 2 {
-		return
-	}
 	var b strings.Builder
 	for _, s := range segs {
-		if s.kind != segStatic || strings.Contains(s.text, "/") {
+		if s.kind != segStatic || strings.ContainsAny(s.text, "/%") {
 			return
 		}
 		b.WriteString("/")
