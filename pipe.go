@@ -190,6 +190,15 @@ func streamWrite(fd int, pipe bool, p []byte) (int, error) {
 	return sysSend(fd, p)
 }
 
+// streamRead is the read syscall of an fdStream: recv on a socket (see
+// sysRecv), read on a pipe.
+func streamRead(fd int, pipe bool, p []byte) (int, error) {
+	if pipe {
+		return sysRead(fd, p)
+	}
+	return sysRecv(fd, p)
+}
+
 // pipeExtraInfo answers ExtraInfo for a pipe: "pipe" and "fd" give the
 // fd (asyncio's "pipe" is the file object).
 func (t *fdStream) pipeExtraInfo(name string) any {

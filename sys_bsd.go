@@ -71,6 +71,10 @@ func sysRead(fd int, p []byte) (int, error) {
 	return n, nil
 }
 
+// sysRecv reads from a connected socket into p: the same read(2) as
+// sysRead.
+func sysRecv(fd int, p []byte) (int, error) { return sysRead(fd, p) }
+
 // sysWrite writes p to a pipe: the same write(2) as sysSend.
 func sysWrite(fd int, p []byte) (int, error) { return sysSend(fd, p) }
 

@@ -75,6 +75,23 @@ func sysRead(fd int, p []byte) (int, error) {
 	return int(r), nil
 }
 
+// sysRecv reads from a connected socket into p: recvfrom, which goes to
+// the socket at once, where read(2) passes through the file layer first
+// (fdget_pos, vfs_read, the socket's read_iter), about a fifth of a
+// small read's kernel time. It returns 0, never -1, with an error, which
+// is a bare Errno.
+func sysRecv(fd int, p []byte) (int, error) {
+	var ptr unsafe.Pointer
+	if len(p) > 0 {
+		ptr = unsafe.Pointer(&p[0])
+	}
+	r, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, uintptr(fd), uintptr(ptr), uintptr(len(p)), 0, 0, 0)
+	if e != 0 {
+		return 0, e
+	}
+	return int(r), nil
+}
+
 // sysWrite writes p to fd (a pipe: send refuses what is not a socket).
 // It returns 0, never -1, with an error, which is a bare Errno.
 func sysWrite(fd int, p []byte) (int, error) {

@@ -490,7 +490,7 @@ func (t *fdStream) readReady() {
 		buf := t.readInto()
 		var n int
 		err := ignoringEINTR(func() (err error) {
-			n, err = sysRead(t.pfd.fd, buf)
+			n, err = streamRead(t.pfd.fd, t.flags&fPipe != 0, buf)
 			return err
 		})
 		if err != nil {
