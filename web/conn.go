@@ -499,13 +499,13 @@ func (c *conn) finish(linger bool) {
 func (ex *exchange) writeResponse(method string, minor int, resp *Response, keep bool) int64 {
 	c := ex.c
 	w := &c.ls.w
-	c.writeHead(w, minor, resp, keep)
 	body := resp.bodyBytes()
 	status := resp.StatusCode()
-	if !bodyless(status) {
-		w.ContentLength(int64(len(body)))
+	length := int64(len(body))
+	if bodyless(status) {
+		length = noLength
 	}
-	w.EndHead()
+	c.writeHead(w, minor, resp, keep, length)
 	if bodyless(status) || method == "HEAD" {
 		w.OmitBody()
 	}
@@ -524,17 +524,44 @@ func (ex *exchange) writeResponse(method string, minor int, resp *Response, keep
 	return ex.send(bufs)
 }
 
-// writeHead starts a response in w: status line, Date, the response's
-// fields, and Connection where it is not the version's default.
-func (c *conn) writeHead(w *http1.Writer, minor int, resp *Response, keep bool) {
+// The framing of a response head, for writeHead: a Content-Length of
+// length >= 0, or one of these.
+const (
+	noLength      = -1 // none: a bodyless status, or a body that ends with the connection
+	chunkedLength = -2 // Transfer-Encoding: chunked
+)
+
+// writeHead writes a response's head in w: status line, Date, the
+// response's fields, Connection where it is not the version's default,
+// and the framing. The loop's headMemo gives what the last head had
+// alike in one copy.
+func (c *conn) writeHead(w *http1.Writer, minor int, resp *Response, keep bool, length int64) {
 	w.Reset()
 	m := &c.ls.head
-	if m.matches(resp, minor, keep) {
-		w.UsePrefix(&m.prefix)
+	switch {
+	case !m.matches(resp, minor, keep):
+		startHead(w, &c.ls.date, minor, resp, keep)
+		m.save(w, resp, minor, keep)
+	case m.full && m.length == length:
+		w.UsePrefix(&m.head)
 		return
+	default:
+		w.UsePrefix(&m.prefix)
 	}
+	switch {
+	case length >= 0:
+		w.ContentLength(length)
+	case length == chunkedLength:
+		w.Chunked()
+	}
+	w.EndHead()
+	m.saveHead(w, length)
+}
+
+// startHead writes the start of a response's head, up to its framing.
+func startHead(w *http1.Writer, date *http1.Date, minor int, resp *Response, keep bool) {
 	w.StatusLine(resp.StatusCode(), resp.Reason)
-	w.Date(&c.ls.date)
+	w.Date(date)
 	for _, f := range resp.Header.fields {
 		if !reservedField(f.name) {
 			w.Header(f.name, f.value)
@@ -546,7 +573,6 @@ func (c *conn) writeHead(w *http1.Writer, minor int, resp *Response, keep bool) 
 	case minor == 0:
 		w.Header("Connection", "keep-alive")
 	}
-	m.save(w, resp, minor, keep)
 }
 
 // bodyless reports whether a status has no body (RFC 9110 §6.4.1).

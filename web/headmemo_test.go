@@ -44,6 +44,18 @@ func TestHeadMemo(t *testing.T) {
 		resp.Header.Set("X-Bad", "a\nb") // the Writer refuses it: 500
 		return resp, nil
 	})
+	app.Get("/ab", func(t *aio.Task, r *Request) (*Response, error) { return Text("ab"), nil })
+	app.Get("/stream", func(t *aio.Task, r *Request) (*Response, error) {
+		s := NewStreamResponse(200)
+		s.Header.Set("Content-Type", "text/plain; charset=utf-8")
+		if err := s.Prepare(t, r); err != nil {
+			return nil, err
+		}
+		if err := s.Write(t, []byte("st")); err != nil {
+			return nil, err
+		}
+		return s.Finish(t)
+	})
 	if err := app.freeze(); err != nil {
 		t.Fatal(err)
 	}
@@ -65,6 +77,14 @@ func TestHeadMemo(t *testing.T) {
 			{200, "Fine", text, "", "d", "", false}, {200, "OK", text, "1", "e", "", false}, {200, "OK", text, "2", "e", "", false},
 			{200, "OK", text, "", "a", "", false}, {500, "Internal Server Error", "", "", "", "", false}, {500, "Internal Server Error", "", "", "", "", false},
 			{200, "OK", text, "", "a", "", false},
+		}},
+		// The same start with other framings: a whole head is kept for
+		// one framing at a time.
+		{get("/a") + get("/a") + get("/a") + get("/ab") + get("/ab") + get("/ab") + get("/a") + get("/stream") + get("/stream") + get("/stream") + get("/a") + get("/a"), []want{
+			{200, "OK", text, "", "a", "", false}, {200, "OK", text, "", "a", "", false}, {200, "OK", text, "", "a", "", false},
+			{200, "OK", text, "", "ab", "", false}, {200, "OK", text, "", "ab", "", false}, {200, "OK", text, "", "ab", "", false},
+			{200, "OK", text, "", "a", "", false}, {200, "OK", text, "", "st", "", false}, {200, "OK", text, "", "st", "", false},
+			{200, "OK", text, "", "st", "", false}, {200, "OK", text, "", "a", "", false}, {200, "OK", text, "", "a", "", false},
 		}},
 		{get("/a") + "GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n" + get("/a") + "GET /a HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", []want{
 			{200, "OK", text, "", "a", "", false}, {200, "OK", text, "", "a", "keep-alive", false}, {200, "OK", text, "", "a", "", false}, {200, "OK", text, "", "a", "", true},

@@ -97,14 +97,14 @@ func (s *StreamResponse) Prepare(t *aio.Task, r *Request) error {
 	}
 	w := &c.ls.w
 	s.resp.Header = s.Header
-	c.writeHead(w, r.head.Minor, &s.resp, keep)
+	length := int64(noLength)
 	switch {
 	case s.ContentLength >= 0 && !bodyless(status):
-		w.ContentLength(s.ContentLength)
+		length = s.ContentLength
 	case s.chunked:
-		w.Chunked()
+		length = chunkedLength
 	}
-	w.EndHead()
+	c.writeHead(w, r.head.Minor, &s.resp, keep, length)
 	bufs, err := w.Buffers()
 	if err != nil {
 		ex.stream = nil

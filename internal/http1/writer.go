@@ -111,15 +111,21 @@ var statusLines = func() (lines [900]string) {
 	return lines
 }()
 
-// A Prefix is the start of a message's head as a [Writer] built and
-// checked it, kept to begin later messages whose heads start with the
-// same lines in one copy. Which messages those are is the caller's to
-// know (same status, same fields, same Date): a Prefix holds only the
-// bytes, and only a Writer makes them, so they are valid. The zero
-// Prefix is empty.
-type Prefix struct{ b []byte }
+// A Prefix is the start of a message's head, or the whole head, as a
+// [Writer] built and checked it, kept to begin later messages whose
+// heads start with the same lines in one copy. Which messages those are
+// is the caller's to know (same status, same fields, same Date): a
+// Prefix holds only the bytes and the framing they declared, and only a
+// Writer makes them, so they are valid. The zero Prefix is empty.
+type Prefix struct {
+	b       []byte
+	chunked bool
+	hasLen  bool
+	length  int64
+}
 
-// SavePrefix copies the message built since [Writer.Reset] into p and
+// SavePrefix copies the message built since [Writer.Reset] into p, with
+// its framing (Content-Length or chunked) if already written, and
 // reports whether it did; it does not (p is emptied) after an error, or
 // once body bytes are in the message.
 func (w *Writer) SavePrefix(p *Prefix) bool {
@@ -128,14 +134,16 @@ func (w *Writer) SavePrefix(p *Prefix) bool {
 		return false
 	}
 	p.b = append(p.b[:0], w.buf...)
+	p.chunked, p.hasLen, p.length = w.chunked, w.hasLen, w.length
 	return true
 }
 
 // UsePrefix writes p's lines, as the Writer calls that made them would.
 // It is for the start of a message, just after [Writer.Reset]; calls for
-// the head's further lines follow.
+// the head's further lines, or the body, follow.
 func (w *Writer) UsePrefix(p *Prefix) {
 	w.buf = append(w.buf, p.b...)
+	w.chunked, w.hasLen, w.length = p.chunked, p.hasLen, p.length
 }
 
 // RequestLine writes "method target HTTP/1.1" (for a client).
