@@ -66,7 +66,8 @@ func noRoute(t *aio.Task, r *Request) (*Response, error) {
 
 // dispatch routes r to its handler.
 func (a *App) dispatch(t *aio.Task, r *Request) (*Response, error) {
-	res := a.m.Lookup(r.method, r.rawPath, &r.ps)
+	var res route.Result[Handler]
+	a.m.LookupInto(&res, r.method, r.rawPath, &r.ps)
 	if res.Kind == route.Found {
 		return res.Handler(t, r)
 	}

@@ -70,20 +70,30 @@ type Result[H any] struct {
 // has grown to the decoded size; MethodNotAllowed merging several routes'
 // methods, and Redirect to a path with '/' added, allocate.
 func (r *Router[H]) Lookup(method, path string, params *Params) (res Result[H]) {
+	r.LookupInto(&res, method, path, params)
+	return res
+}
+
+// LookupInto is [Router.Lookup] filling *res: a caller with a Result of
+// its own to fill is spared a copy of the Result returned (in registers,
+// then spilled and copied, which stalls the load that joins the pieces).
+func (r *Router[H]) LookupInto(res *Result[H], method, path string, params *Params) {
 	if params == nil {
 		params = new(Params)
 	}
 	params.Reset()
 	if rt := r.static(method, path); rt != nil {
-		return Result[H]{Kind: Found, Handler: rt.handler, Route: rt}
+		*res = Result[H]{Kind: Found, Handler: rt.handler, Route: rt}
+		return
 	}
 	escaped := strings.IndexByte(path, '%') >= 0
 	if escaped && !validEscapes(path) {
-		return Result[H]{Kind: BadPath}
+		*res = Result[H]{Kind: BadPath}
+		return
 	}
-	r.lookup(&res, method, path, escaped, params)
+	r.lookup(res, method, path, escaped, params)
 	if res.Kind != NotFound || !r.RedirectTrailingSlash || len(path) < 2 {
-		return res
+		return
 	}
 	alt := path + "/"
 	if strings.HasSuffix(path, "/") {
@@ -93,9 +103,8 @@ func (r *Router[H]) Lookup(method, path string, params *Params) (res Result[H]) 
 	r.lookup(&altRes, method, alt, escaped, params)
 	params.Reset()
 	if altRes.Kind == Found || altRes.Kind == AutoOptions {
-		return Result[H]{Kind: Redirect, Location: alt}
+		*res = Result[H]{Kind: Redirect, Location: alt}
 	}
-	return res
 }
 
 // static returns the route of an all-static pattern that is the path
