@@ -50,7 +50,11 @@ func (p *Parser) wholeHead(in []byte) int {
 			p.fields = p.fields[:0]
 			return 0
 		}
-		p.fields = append(p.fields, Header{Name: name, Value: value})
+		// Field by field: a Header built from the results in registers
+		// would be spilled and copied, and the copy stalls on the spill.
+		p.fields = append(p.fields, Header{})
+		h := &p.fields[len(p.fields)-1]
+		h.Name, h.Value = name, value
 		pos += n
 	}
 	return p.adopt(in, pos, method, target, minor)
