@@ -159,7 +159,7 @@ type loopState struct {
 	loop    *aio.Loop
 	date    http1.Date
 	w       http1.Writer
-	head    headMemo    // the start of the last response head w made
+	head    headMemo    // the last response head w made (headmemo.go)
 	conns   []*conn     // every open connection, for the sweep
 	free    []*exchange // idle exchanges for connections with work
 	now     time.Duration
