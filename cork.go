@@ -40,6 +40,14 @@ func (t *fdStream) corkWrite(p []byte) {
 // end-of-iteration write queue does.
 func (t *fdStream) holdWrites() { t.flags |= fHoldWrites }
 
+// heldFits reports whether n more bytes join the held ones with the
+// buffer still within corkMax, the high-water mark and the limit: no
+// pause, no refusal.
+func (t *fdStream) heldFits(n int) bool {
+	size := t.wb.size + n
+	return size <= corkMax && size <= t.high && !t.overLimit(t.wb.size, n)
+}
+
 // holding reports whether a small write is held now (corkWrite) rather
 // than sent.
 func (t *fdStream) holding() bool {

@@ -55,6 +55,41 @@ func TestWritesGatheredDuringDispatch(t *testing.T) {
 	})
 }
 
+// Held writes count as buffered: crossing the high-water mark pauses the
+// protocol inside the callback that wrote, as a buffered write would, and
+// crossing the buffer's limit refuses the write.
+func TestHeldWritesPauseAndLimit(t *testing.T) {
+	checkFDs(t)
+	l := newIOLoop(t)
+	var pausedAt []int
+	var limitErr error
+	p := &recProto{onData: func(p *recProto, b []byte) {
+		tr := p.tr.(*SocketTransport)
+		tr.SetWriteBufferLimits(100, 10)
+		for range 3 {
+			tr.Writelines([][]byte{make([]byte, 30), make([]byte, 30)})
+			pausedAt = append(pausedAt, p.paused)
+		}
+		tr.SetWriteBufferLimits(1000, 10) // the limit, not the mark, is what refuses
+		tr.SetWriteBufferMax(200)
+		limitErr = tr.Writelines([][]byte{make([]byte, 30)})
+	}}
+	_, peer := peerPair(t, l, "unix", func() *recProto { return p })
+	runTest(t, l, func(tk *Task) error {
+		peer.Write([]byte("x"))
+		if err := p.waitLost(tk); !errors.Is(err, ErrWriteBufferFull) {
+			return fmt.Errorf("connection lost with %v, want ErrWriteBufferFull", err)
+		}
+		if fmt.Sprint(pausedAt) != "[0 1 1]" {
+			return fmt.Errorf("paused after each 60-byte write (high-water 100): %v, want [0 1 1]", pausedAt)
+		}
+		if !errors.Is(limitErr, ErrWriteBufferFull) {
+			return fmt.Errorf("a write past the limit: %v, want ErrWriteBufferFull", limitErr)
+		}
+		return nil
+	})
+}
+
 // A write held during the dispatch still reaches the peer when the
 // protocol closes or aborts the transport in the same callback.
 func TestHeldWritesThenCloseOrAbort(t *testing.T) {

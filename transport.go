@@ -328,6 +328,15 @@ func (t *fdStream) Writelines(bufs [][]byte) error {
 	if total == 0 {
 		return nil
 	}
+	if t.flags&fCorked != 0 && t.heldFits(total) {
+		// Joins the writes held for this pass, which uncork sends: under
+		// the cork's bound, the high-water mark and the limit, there is
+		// nothing else to decide.
+		for _, b := range bufs {
+			t.wb.add(b, &t.loop.io)
+		}
+		return nil
+	}
 	if t.overLimit(t.wb.size, total) {
 		return t.bufferFull(total)
 	}
