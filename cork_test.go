@@ -59,35 +59,45 @@ func TestWritesGatheredDuringDispatch(t *testing.T) {
 // protocol inside the callback that wrote, as a buffered write would, and
 // crossing the buffer's limit refuses the write.
 func TestHeldWritesPauseAndLimit(t *testing.T) {
-	checkFDs(t)
-	l := newIOLoop(t)
-	var pausedAt []int
-	var limitErr error
-	p := &recProto{onData: func(p *recProto, b []byte) {
-		tr := p.tr.(*SocketTransport)
-		tr.SetWriteBufferLimits(100, 10)
-		for range 3 {
-			tr.Writelines([][]byte{make([]byte, 30), make([]byte, 30)})
-			pausedAt = append(pausedAt, p.paused)
-		}
-		tr.SetWriteBufferLimits(1000, 10) // the limit, not the mark, is what refuses
-		tr.SetWriteBufferMax(200)
-		limitErr = tr.Writelines([][]byte{make([]byte, 30)})
-	}}
-	_, peer := peerPair(t, l, "unix", func() *recProto { return p })
-	runTest(t, l, func(tk *Task) error {
-		peer.Write([]byte("x"))
-		if err := p.waitLost(tk); !errors.Is(err, ErrWriteBufferFull) {
-			return fmt.Errorf("connection lost with %v, want ErrWriteBufferFull", err)
-		}
-		if fmt.Sprint(pausedAt) != "[0 1 1]" {
-			return fmt.Errorf("paused after each 60-byte write (high-water 100): %v, want [0 1 1]", pausedAt)
-		}
-		if !errors.Is(limitErr, ErrWriteBufferFull) {
-			return fmt.Errorf("a write past the limit: %v, want ErrWriteBufferFull", limitErr)
-		}
-		return nil
-	})
+	for _, lines := range []bool{false, true} {
+		t.Run(fmt.Sprintf("Writelines=%v", lines), func(t *testing.T) {
+			checkFDs(t)
+			l := newIOLoop(t)
+			var pausedAt []int
+			var limitErr error
+			p := &recProto{onData: func(p *recProto, b []byte) {
+				tr := p.tr.(*SocketTransport)
+				write := func(n int) error {
+					if lines {
+						return tr.Writelines([][]byte{make([]byte, n/2), make([]byte, n-n/2)})
+					}
+					return tr.Write(make([]byte, n))
+				}
+				tr.SetWriteBufferLimits(100, 10)
+				for range 3 {
+					write(60)
+					pausedAt = append(pausedAt, p.paused)
+				}
+				tr.SetWriteBufferLimits(1000, 10) // the limit, not the mark, is what refuses
+				tr.SetWriteBufferMax(200)
+				limitErr = write(30)
+			}}
+			_, peer := peerPair(t, l, "unix", func() *recProto { return p })
+			runTest(t, l, func(tk *Task) error {
+				peer.Write([]byte("x"))
+				if err := p.waitLost(tk); !errors.Is(err, ErrWriteBufferFull) {
+					return fmt.Errorf("connection lost with %v, want ErrWriteBufferFull", err)
+				}
+				if fmt.Sprint(pausedAt) != "[0 1 1]" {
+					return fmt.Errorf("paused after each 60-byte write (high-water 100): %v, want [0 1 1]", pausedAt)
+				}
+				if !errors.Is(limitErr, ErrWriteBufferFull) {
+					return fmt.Errorf("a write past the limit: %v, want ErrWriteBufferFull", limitErr)
+				}
+				return nil
+			})
+		})
+	}
 }
 
 // A write held during the dispatch still reaches the peer when the

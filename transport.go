@@ -290,6 +290,10 @@ func (t *fdStream) Write(p []byte) error {
 	if len(p) == 0 {
 		return nil
 	}
+	if t.flags&fCorked != 0 && t.heldFits(len(p)) {
+		t.wb.add(p, &t.loop.io) // joins the held writes (see Writelines)
+		return nil
+	}
 	if t.overLimit(t.wb.size, len(p)) {
 		return t.bufferFull(len(p))
 	}
