@@ -1,10 +1,6 @@
 package web
 
-import (
-	"unsafe"
-
-	"github.com/aio-go/aio/internal/http1"
-)
+import "github.com/aio-go/aio/internal/http1"
 
 // headMemo is the last response head a loop wrote and what it was made
 // of. Most responses of a server start alike: 200, the same Content-Type
@@ -36,11 +32,11 @@ type headMemo struct {
 // matches reports whether resp's head starts as the memo's does.
 func (m *headMemo) matches(resp *Response, minor int, keep bool) bool {
 	if !m.ok || m.status != resp.StatusCode() || m.keep != keep || m.minor != minor ||
-		!sameString(m.reason, resp.Reason) || len(m.fields) != len(resp.Header.fields) {
+		!http1.SameString(m.reason, resp.Reason) || len(m.fields) != len(resp.Header.fields) {
 		return false
 	}
 	for i, f := range resp.Header.fields {
-		if !sameString(m.fields[i].name, f.name) || !sameString(m.fields[i].value, f.value) {
+		if !http1.SameString(m.fields[i].name, f.name) || !http1.SameString(m.fields[i].value, f.value) {
 			return false
 		}
 	}
@@ -69,9 +65,3 @@ func (m *headMemo) saveHead(w *http1.Writer, length int64) {
 
 // forget drops the memo: the Date changed.
 func (m *headMemo) forget() { m.ok = false }
-
-// sameString reports whether a and b are one string (same length, same
-// memory), not merely equal ones.
-func sameString(a, b string) bool {
-	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
-}

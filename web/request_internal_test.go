@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aio-go/aio"
 	"github.com/aio-go/aio/internal/http1"
 )
 
@@ -36,13 +37,13 @@ func TestRequestBeginResetsEveryField(t *testing.T) {
 		start:     time.Unix(1, 0),
 	}
 	r.header.Add("X-Old", "1")
-	r.body.t = nil
+	r.body.t = new(aio.Task) // the task of the request before
 	head := &http1.Request{Method: []byte("GET"), Target: []byte("/new?x=1")}
 	r.begin(c, head, time.Time{})
 	switch {
 	case r.miss != (missed{}), r.hasHeader, r.query != nil, r.path != "", r.hasPath,
 		len(r.values) != 0, !r.start.IsZero(), r.header.Get("X-Old") != "",
-		r.body.r != r, r.task != nil:
+		r.body.r != r, r.body.t != nil, r.task != nil:
 		t.Fatalf("begin left state of the request before: %+v", r)
 	case r.method != "GET" || r.rawPath != "/new" || r.rawQuery != "x=1" || r.app != app || r.c != c || r.head != head:
 		t.Fatalf("begin did not take the new request: %+v", r)

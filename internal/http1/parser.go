@@ -742,23 +742,17 @@ func (p *Parser) fieldLine(line []byte, dst *Headers) error {
 	return nil
 }
 
-// validValue reports whether every byte of b may be in a field value. It
-// checks eight bytes at a time while they are all plain (no control
-// character, no DEL), and lets the table decide from the first word that
-// is not, so an HTAB costs only that word's bytes.
+// validValue reports whether every byte of b may be in a field value:
+// runs of plain bytes (plainLen, eight at a time) joined by HTABs.
 func validValue[S ~string | ~[]byte](b S) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	for len(b) >= 8 {
-		_ = b[7]
-		x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-		below := (x - 0x20*ones) & ^x & highs // some byte < 0x20
-		y := x ^ 0x7f*ones
-		del := (y - ones) & ^y & highs // some byte == 0x7f
-		if below|del != 0 {
-			break
+	for {
+		i := plainLen(b)
+		switch {
+		case i == len(b):
+			return true
+		case b[i] != '\t':
+			return false
 		}
-		b = b[8:]
+		b = b[i+1:]
 	}
-	return all(b, &isValue)
 }

@@ -31,24 +31,18 @@ func (p *Parser) wholeHead(in []byte) int {
 	if err != nil || !targetFitsMethod(target, method) {
 		return 0
 	}
-	start := pos
-	for {
-		if pos+2 > len(in) || pos-start > p.cfg.MaxHeaderBytes-2 {
-			p.fields = p.fields[:0]
-			return 0
-		}
+	// The field lines, up to the empty line that ends the head; a line
+	// the line-by-line path is to judge ends the loop.
+	for start := pos; pos+2 <= len(in) && pos-start <= p.cfg.MaxHeaderBytes-2; {
 		if in[pos] == '\r' {
-			if in[pos+1] != '\n' {
-				p.fields = p.fields[:0]
-				return 0
+			if in[pos+1] == '\n' {
+				return p.adopt(in, pos+2, method, target, minor)
 			}
-			pos += 2
 			break
 		}
 		name, value, n := fieldSpan(in[pos:])
 		if n == 0 || len(p.fields) >= p.cfg.MaxHeaders {
-			p.fields = p.fields[:0]
-			return 0
+			break
 		}
 		// Field by field: a Header built from the results in registers
 		// would be spilled and copied, and the copy stalls on the spill.
@@ -57,7 +51,8 @@ func (p *Parser) wholeHead(in []byte) int {
 		h.Name, h.Value = name, value
 		pos += n
 	}
-	return p.adopt(in, pos, method, target, minor)
+	p.fields = p.fields[:0]
+	return 0
 }
 
 // adopt copies the head in[:n], parsed by wholeHead, into the parser's
@@ -130,12 +125,13 @@ func fieldSpan(b []byte) (name, value []byte, n int) {
 
 // plainLen returns the length of the run of plain bytes that b starts
 // with: bytes that may be in a field value other than HTAB (no control
-// character, no DEL). Eight bytes at a time, as validValue.
-func plainLen(b []byte) int {
+// character, no DEL), checked eight at a time.
+func plainLen[S ~string | ~[]byte](b S) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	i := 0
 	for ; i+8 <= len(b); i += 8 {
-		w := b[i : i+8 : i+8]
+		w := b[i : i+8]
+		_ = w[7]
 		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
 			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
 		y := x ^ 0x7f*ones

@@ -44,8 +44,11 @@ type Writer struct {
 // response checks it once.
 type field struct{ name, value string }
 
-// same reports whether a and b are one string, not merely equal ones.
-func same(a, b string) bool {
+// SameString reports whether a and b are one string (same length, same
+// memory), not merely equal ones. Go strings are immutable, so while one
+// of them is held its memory holds the same bytes: a memo keyed by
+// strings compares them with two word compares.
+func SameString(a, b string) bool {
 	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
 }
 
@@ -164,7 +167,7 @@ func (w *Writer) RequestLine(method, target string) error {
 // valid, across messages.
 func (w *Writer) Header(name, value string) error {
 	for _, f := range &w.checked {
-		if name != "" && same(f.name, name) && same(f.value, value) {
+		if name != "" && SameString(f.name, name) && SameString(f.value, value) {
 			w.buf = appendFieldUnchecked(w.buf, name, value)
 			return nil
 		}

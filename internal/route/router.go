@@ -168,9 +168,9 @@ func (r *Router[H]) register(batch []entry[H]) error {
 
 // index lists the node of an all-static pattern under the path it
 // matches, for [Router.Lookup]'s one-probe path. A pattern with a
-// segment holding '/' or '%' (from escapes in the pattern) is left out:
-// only a path with escapes reaches it, and such a path is decoded by the
-// search.
+// segment holding '/' (from an escape in the pattern) or a literal '%'
+// is left out: only a path with escapes reaches it, and the search
+// decodes such a path.
 func (r *Router[H]) index(segs []segment) {
 	var b strings.Builder
 	for _, s := range segs {
